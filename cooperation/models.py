@@ -1,0 +1,1279 @@
+"""The domain of interregional cooperation.
+
+Every public record is a draft until an editor publishes it (`Publishable`); the public site
+reads through the `published()` queryset verb only. Every fact-bearing record (`Record`)
+cites at least one `Source` through `Citation`. Dates that sources give only to the month or
+year are stored with their precision (`cooperation.dates`).
+"""
+
+import nh3
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from slugify import slugify
+
+from .dates import PartialDate, Precision, format_range, truncate
+
+SLUG_MAX_LENGTH = 120
+
+
+def _is_english():
+    return (get_language() or "").startswith("en")
+
+
+def localized(obj, field):
+    """The Latin/English form of a field on the English site, when the record has one."""
+    if _is_english():
+        value = getattr(obj, f"{field}_en", "")
+        if value:
+            return value
+    return getattr(obj, field)
+
+
+# --- shared building blocks -------------------------------------------------------------
+
+
+class PublicationState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=PublicationState.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(state=PublicationState.DRAFT)
+
+
+class Publishable(models.Model):
+    state = models.CharField(
+        _("publication state"),
+        max_length=16,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=PublicationState.values),
+                name="%(app_label)s_%(class)s_state_valid",
+            ),
+        ]
+
+    @property
+    def is_published(self):
+        return self.state == PublicationState.PUBLISHED
+
+
+class Slugged(models.Model):
+    """A transliterated, unique slug made once from `slug_text()` and kept when names change."""
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        blank=True,
+        help_text=_("Part of the address. Made from the name when left empty; keep it stable."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def slug_text(self):
+        return str(self)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug(slugify(self.slug_text(), max_length=100) or "record")
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self, base):
+        others = type(self)._default_manager.exclude(pk=self.pk)
+        candidate, n = base, 1
+        while others.filter(slug=candidate).exists():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+
+class Source(Publishable, Slugged):
+    """A news article or document that facts are taken from."""
+
+    class Kind(models.TextChoices):
+        NEWS = "news", _("news article")
+        PRESS_RELEASE = "press_release", _("press release")
+        DOCUMENT = "document", _("document")
+        PROTOCOL = "protocol", _("protocol note")
+
+    class Language(models.TextChoices):
+        RU = "ru", _("Russian")
+        KK = "kk", _("Kazakh")
+        TT = "tt", _("Tatar")
+        EN = "en", _("English")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    url = models.URLField(_("address (URL)"), max_length=500, blank=True)
+    published_on = models.DateField(_("publication date"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.RU
+    )
+    text = models.TextField(_("text"), blank=True, help_text=_("Stored sanitized."))
+    photo_credits = models.CharField(_("photo credits"), max_length=300, blank=True)
+    notes = models.TextField(_("editor's notes"), blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="cooperation_source_url_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cooperation:source-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        # Pasted text may carry markup; keep only harmless formatting.
+        self.text = nh3.clean(self.text, tags={"p", "br", "b", "strong", "i", "em", "q"})
+        super().save(*args, **kwargs)
+
+
+class Citation(models.Model):
+    """A record citing a source, optionally with the passage that supports it."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source")
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    quote = models.TextField(_("supporting passage"), blank=True)
+
+    class Meta:
+        ordering = ["source__title", "id"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "content_type", "object_id"],
+                name="cooperation_citation_unique_per_record",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source}: {self.content_object}"
+
+
+class Record(Publishable):
+    """A publishable record that carries facts, and so cites sources."""
+
+    citations = GenericRelation(Citation, related_query_name="%(class)s")
+
+    class Meta(Publishable.Meta):
+        abstract = True
+
+    @property
+    def sources(self):
+        return [citation.source for citation in self.citations.all()]
+
+
+def partial_date_property(date_field, precision_field):
+    def getter(self):
+        value = getattr(self, date_field)
+        return PartialDate(value, getattr(self, precision_field)) if value else None
+
+    return property(getter)
+
+
+def _precision_field(verbose):
+    return models.CharField(
+        verbose, max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+
+
+def _truncate_partial_dates(obj, pairs):
+    for date_field, precision_field in pairs:
+        setattr(obj, date_field, truncate(getattr(obj, date_field), getattr(obj, precision_field)))
+
+
+def _end_after_start(model_name, start="start_date", end="end_date"):
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)}),
+        name=f"cooperation_{model_name}_end_after_start",
+    )
+
+
+def _precision_valid(model_name, field):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": Precision.values}),
+        name=f"cooperation_{model_name}_{field}_valid",
+    )
+
+
+# --- places, branches of industry, themes --------------------------------------------------
+
+
+class Country(Publishable):
+    code = models.CharField(
+        _("ISO 3166-1 code"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital Latin letters, e.g. KZ."))],
+    )
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [*Publishable.Meta.constraints]
+
+    def __str__(self):
+        return localized(self, "name")
+
+
+class Industry(Publishable, Slugged):
+    """A branch of industry; filters by a branch also find the branches below it."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("broader industry"),
+    )
+    code = models.CharField(
+        _("OKVED 2 / NACE Rev. 2 code"), max_length=10, blank=True, help_text=_("e.g. 29.1")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="cooperation_industry_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return localized(self, "name")
+
+    def slug_text(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:industry-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("An industry cannot be placed below itself.")})
+            ancestor = ancestor.parent
+
+    def with_descendants(self):
+        """This industry and every industry below it, as a list of primary keys."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(
+                Industry.objects.filter(parent__in=frontier).values_list("pk", flat=True)
+            )
+            ids.extend(frontier)
+        return ids
+
+
+class Topic(Publishable, Slugged):
+    """A theme of cooperation that is not a branch of industry (investment climate, culture…)."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = [*Publishable.Meta.constraints]
+
+    def __str__(self):
+        return localized(self, "name")
+
+    def slug_text(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:topic-detail", kwargs={"slug": self.slug})
+
+
+class Region(Record, Slugged):
+    class Kind(models.TextChoices):
+        REPUBLIC = "republic", _("republic")
+        OBLAST = "oblast", _("oblast (region)")
+        KRAI = "krai", _("krai")
+        FEDERAL_CITY = "federal_city", _("city of federal significance")
+        REPUBLICAN_CITY = "republican_city", _("city of republican significance")
+        AUTONOMOUS_OKRUG = "autonomous_okrug", _("autonomous okrug")
+        AUTONOMOUS_OBLAST = "autonomous_oblast", _("autonomous oblast")
+
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="regions", verbose_name=_("country")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    iso_code = models.CharField(
+        _("ISO 3166-2 code"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{2}-[A-Z0-9]{1,3}$", _("e.g. RU-TA or KZ-23"))],
+    )
+    capital = models.CharField(_("administrative centre"), max_length=100, blank=True)
+    capital_en = models.CharField(_("administrative centre (English)"), max_length=100, blank=True)
+    established_year = models.PositiveSmallIntegerField(_("year established"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    industries = models.ManyToManyField(
+        Industry, blank=True, related_name="regions", verbose_name=_("key industries")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["iso_code"], condition=~Q(iso_code=""), name="cooperation_region_iso_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["country", "name"], name="cooperation_region_unique_name_per_country"
+            ),
+        ]
+
+    def __str__(self):
+        return localized(self, "name")
+
+    def slug_text(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:region-detail", kwargs={"slug": self.slug})
+
+
+class RegionFact(Record):
+    """A sourced fact about a region ("24 % of Kazakhstan's industrial output")."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="facts", verbose_name=_("region")
+    )
+    text = models.TextField(_("fact"))
+    text_en = models.TextField(_("fact (English)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta(Record.Meta):
+        ordering = ["region", "position", "id"]
+        verbose_name = _("region fact")
+        verbose_name_plural = _("region facts")
+
+    def __str__(self):
+        text = localized(self, "text")
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    def get_absolute_url(self):
+        return self.region.get_absolute_url() + f"#fact-{self.pk}"
+
+
+# --- organizations and people -------------------------------------------------------------
+
+
+class OrganizationQuerySet(PublishableQuerySet):
+    def businesses(self):
+        return self.filter(kind__in=Organization.BUSINESS_KINDS)
+
+    def in_region(self, region):
+        return self.filter(region=region)
+
+    def in_industry(self, industry):
+        return self.filter(industries__in=industry.with_descendants()).distinct()
+
+
+class Organization(Record, Slugged):
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("enterprise")
+        HOLDING = "holding", _("holding company")
+        GOVERNMENT_BODY = "government_body", _("government body")
+        LEGISLATURE = "legislature", _("legislature")
+        CHAMBER_OF_COMMERCE = "chamber", _("chamber of commerce")
+        INDUSTRIAL_CLUSTER = "cluster", _("industrial cluster")
+        DEVELOPMENT_CORPORATION = "development", _("development corporation")
+        FORUM_ORGANISER = "forum_organiser", _("forum organiser")
+        ASSOCIATION = "association", _("association")
+        EDUCATION = "education", _("university or research institute")
+        OTHER = "other", _("other")
+
+    BUSINESS_KINDS = (Kind.ENTERPRISE, Kind.HOLDING)
+
+    name = models.CharField(_("full name"), max_length=300)
+    name_en = models.CharField(_("full name (English)"), max_length=300, blank=True)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    short_name_en = models.CharField(_("short name (English)"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    legal_form = models.CharField(
+        _("legal form"), max_length=30, blank=True, help_text=_("ПАО, АО, ООО, ТОО, АНО…")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("country")
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("region"),
+        help_text=_("Leave empty when only the country is known."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subsidiaries",
+        verbose_name=_("parent organization"),
+    )
+    industries = models.ManyToManyField(
+        Industry, blank=True, related_name="organizations", verbose_name=_("industries")
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="cooperation_organization_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return localized(self, "short_name") or localized(self, "name")
+
+    def slug_text(self):
+        return self.short_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:organization-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_business(self):
+        return self.kind in self.BUSINESS_KINDS
+
+    def clean(self):
+        if self.region_id and self.country_id and self.region.country_id != self.country_id:
+            raise ValidationError({"region": _("The region lies in another country.")})
+
+    def save(self, *args, **kwargs):
+        if self.region_id and not self.country_id:
+            self.country_id = self.region.country_id
+        super().save(*args, **kwargs)
+
+
+class OrganizationAlias(models.Model):
+    """Another name the organization goes by (ТПП РТ, КВЗ); searched like the name."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("alias"), max_length=300)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="cooperation_alias_unique_per_organization"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(Record, Slugged):
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    last_name_en = models.CharField(_("last name (Latin)"), max_length=100, blank=True)
+    first_name_en = models.CharField(_("first name (Latin)"), max_length=100, blank=True)
+    bio = models.TextField(_("short biography"), blank=True)
+    bio_en = models.TextField(_("short biography (English)"), blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [*Publishable.Meta.constraints]
+
+    def __str__(self):
+        if _is_english() and self.last_name_en:
+            return f"{self.first_name_en} {self.last_name_en}".strip()
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def full_name(self):
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+    def slug_text(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self):
+        return reverse("cooperation:person-detail", kwargs={"slug": self.slug})
+
+
+class PositionQuerySet(PublishableQuerySet):
+    def held_on(self, day):
+        """Positions held on a day, as far as the known start and end say."""
+        return self.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=day),
+            Q(end_date__isnull=True) | Q(end_date__gte=day),
+        )
+
+
+class Position(Record):
+    """A post a person held, with the title as it was said at the time."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name=_("organization"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name=_("region"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    start_precision = _precision_field(_("start precision"))
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    end_precision = _precision_field(_("end precision"))
+
+    objects = PositionQuerySet.as_manager()
+
+    start = partial_date_property("start_date", "start_precision")
+    end = partial_date_property("end_date", "end_precision")
+
+    class Meta(Record.Meta):
+        ordering = ["person", "-start_date", "title"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            *Publishable.Meta.constraints,
+            _end_after_start("position"),
+            _precision_valid("position", "start_precision"),
+            _precision_valid("position", "end_precision"),
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False) | Q(region__isnull=False),
+                name="cooperation_position_has_organization_or_region",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "organization", "start_date"],
+                condition=Q(organization__isnull=False, start_date__isnull=False),
+                name="cooperation_position_unique_person_organization_start",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "organization", "title"],
+                condition=Q(organization__isnull=False, start_date__isnull=True),
+                name="cooperation_position_unique_undated_title",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "region", "title", "start_date"],
+                condition=Q(organization__isnull=True),
+                name="cooperation_position_unique_person_region_title",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {localized(self, 'title')}"
+
+    def get_absolute_url(self):
+        return self.person.get_absolute_url() + f"#position-{self.pk}"
+
+    @property
+    def period(self):
+        return format_range(self.start, self.end)
+
+    def save(self, *args, **kwargs):
+        _truncate_partial_dates(
+            self, [("start_date", "start_precision"), ("end_date", "end_precision")]
+        )
+        super().save(*args, **kwargs)
+
+
+# --- what happened ------------------------------------------------------------------------
+
+
+class Delegation(Record, Slugged):
+    """One visit: who travelled where, grouping the events of that visit."""
+
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    home_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("home country")
+    )
+    home_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations_sent",
+        verbose_name=_("home region"),
+    )
+    host_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("host country")
+    )
+    host_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations_hosted",
+        verbose_name=_("host region"),
+    )
+    head = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations_led",
+        verbose_name=_("head of delegation"),
+    )
+    members = models.ManyToManyField(
+        Person, blank=True, related_name="delegations", verbose_name=_("members")
+    )
+    organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="delegations", verbose_name=_("organizations")
+    )
+    start_date = models.DateField(_("start"))
+    start_precision = _precision_field(_("start precision"))
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    end_precision = _precision_field(_("end precision"))
+    purpose = models.TextField(_("purpose"), blank=True)
+    purpose_en = models.TextField(_("purpose (English)"), blank=True)
+
+    start = partial_date_property("start_date", "start_precision")
+    end = partial_date_property("end_date", "end_precision")
+
+    class Meta(Record.Meta):
+        ordering = ["-start_date", "title"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        constraints = [
+            *Publishable.Meta.constraints,
+            _end_after_start("delegation"),
+            _precision_valid("delegation", "start_precision"),
+            _precision_valid("delegation", "end_precision"),
+            models.CheckConstraint(
+                condition=Q(home_region__isnull=True) | ~Q(home_region=F("host_region")),
+                name="cooperation_delegation_travels_elsewhere",
+            ),
+        ]
+
+    def __str__(self):
+        return localized(self, "title")
+
+    def slug_text(self):
+        return f"{self.title} {self.start_date:%Y}" if self.start_date else self.title
+
+    def get_absolute_url(self):
+        return reverse("cooperation:delegation-detail", kwargs={"slug": self.slug})
+
+    @property
+    def dates(self):
+        return format_range(self.start, self.end)
+
+    def clean(self):
+        for side in ("home", "host"):
+            region, country_id = getattr(self, f"{side}_region"), getattr(self, f"{side}_country_id")
+            if region and country_id and region.country_id != country_id:
+                raise ValidationError({f"{side}_region": _("The region lies in another country.")})
+
+    def save(self, *args, **kwargs):
+        for side in ("home", "host"):
+            region = getattr(self, f"{side}_region")
+            if region and not getattr(self, f"{side}_country_id"):
+                setattr(self, f"{side}_country_id", region.country_id)
+        _truncate_partial_dates(
+            self, [("start_date", "start_precision"), ("end_date", "end_precision")]
+        )
+        super().save(*args, **kwargs)
+
+
+class EventQuerySet(PublishableQuerySet):
+    def for_region(self, region):
+        """Events held in a region or with a participant speaking for it."""
+        return self.filter(Q(region=region) | Q(participations__side=region)).distinct()
+
+    def with_person(self, person):
+        return self.filter(participations__person=person).distinct()
+
+    def upcoming(self, today):
+        return self.filter(start_date__gte=today).exclude(status=Event.Status.CANCELLED)
+
+    def past(self, today):
+        return self.filter(start_date__lt=today)
+
+
+class Event(Record, Slugged):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("meeting")
+        ROUND_TABLE = "round_table", _("round table")
+        FORUM = "forum", _("forum")
+        OFFICIAL_VISIT = "official_visit", _("official visit")
+        SIGNING = "signing", _("signing")
+        CEREMONY = "ceremony", _("ceremony")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    start_date = models.DateField(_("date"))
+    start_precision = _precision_field(_("date precision"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_precision = _precision_field(_("end date precision"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.HELD
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("region (location)"),
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    city_en = models.CharField(_("city (English)"), max_length=100, blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_en = models.CharField(_("venue (English)"), max_length=200, blank=True)
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("delegation"),
+    )
+    attendance = models.PositiveIntegerField(
+        _("approximate attendance"), null=True, blank=True
+    )
+    attendance_note = models.CharField(
+        _("attendance as reported"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. «около 50 представителей бизнеса»"),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    industries = models.ManyToManyField(
+        Industry, blank=True, related_name="events", verbose_name=_("industries")
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="events", verbose_name=_("topics")
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        through="EventOrganization",
+        blank=True,
+        related_name="events",
+        verbose_name=_("organizations"),
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    start = partial_date_property("start_date", "start_precision")
+    end = partial_date_property("end_date", "end_precision")
+
+    class Meta(Record.Meta):
+        ordering = ["-start_date", "title"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            *Publishable.Meta.constraints,
+            _end_after_start("event"),
+            _precision_valid("event", "start_precision"),
+            _precision_valid("event", "end_precision"),
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "held", "cancelled"]),
+                name="cooperation_event_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return localized(self, "title")
+
+    def slug_text(self):
+        return f"{self.title} {self.start_date:%Y}" if self.start_date else self.title
+
+    def get_absolute_url(self):
+        return reverse("cooperation:event-detail", kwargs={"slug": self.slug})
+
+    @property
+    def dates(self):
+        return format_range(self.start, self.end)
+
+    def save(self, *args, **kwargs):
+        _truncate_partial_dates(
+            self, [("start_date", "start_precision"), ("end_date", "end_precision")]
+        )
+        super().save(*args, **kwargs)
+
+
+class Participation(models.Model):
+    """A person at an event, for a side, in the role they held at the time."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="participations", verbose_name=_("event")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="participations", verbose_name=_("person")
+    )
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("position held"),
+    )
+    role = models.CharField(
+        _("role at the time"),
+        max_length=300,
+        blank=True,
+        help_text=_("As the source says it; taken from the position when left empty."),
+    )
+    side = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("side (region)"),
+    )
+    side_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("side (country)"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["event", "order", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"], name="cooperation_participation_once_per_event"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.role})" if self.role else str(self.person)
+
+    def clean(self):
+        if self.position_id and self.person_id and self.position.person_id != self.person_id:
+            raise ValidationError({"position": _("This position belongs to someone else.")})
+
+    def save(self, *args, **kwargs):
+        if self.position_id and not self.role:
+            self.role = self.position.title
+        if self.side_id and not self.side_country_id:
+            self.side_country_id = self.side.country_id
+        super().save(*args, **kwargs)
+
+
+class EventOrganization(models.Model):
+    class Role(models.TextChoices):
+        HOST = "host", _("host")
+        ORGANIZER = "organizer", _("organizer")
+        PARTICIPANT = "participant", _("participant")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="event_organizations"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="event_roles",
+        verbose_name=_("organization"),
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT
+    )
+
+    class Meta:
+        ordering = ["event", "role", "organization__name"]
+        verbose_name = _("participating organization")
+        verbose_name_plural = _("participating organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organization"],
+                name="cooperation_event_organization_once_per_event",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class Invitation(Record):
+    """An invitation to an event (KazanForum), extended to a region or an organization."""
+
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("invited to"),
+    )
+    invited_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("invited region"),
+    )
+    invited_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("invited organization"),
+    )
+    invited_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations_extended",
+        verbose_name=_("invited by"),
+    )
+    extended_at = models.ForeignKey(
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_extended",
+        verbose_name=_("extended at"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta(Record.Meta):
+        ordering = ["event", "id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(invited_region__isnull=False) | Q(invited_organization__isnull=False),
+                name="cooperation_invitation_has_invitee",
+            ),
+        ]
+
+    def __str__(self):
+        invitee = self.invited_organization or self.invited_region
+        return _("%(invitee)s invited to %(event)s") % {"invitee": invitee, "event": self.event}
+
+    def get_absolute_url(self):
+        return self.event.get_absolute_url() + f"#invitation-{self.pk}"
+
+
+class AgreementQuerySet(PublishableQuerySet):
+    def for_region(self, region):
+        """Agreements with a party in the region: an agreement's regions come from its parties."""
+        return self.filter(parties__organization__region=region).distinct()
+
+
+class Agreement(Record, Slugged):
+    class Kind(models.TextChoices):
+        COOPERATION = "cooperation", _("cooperation agreement")
+        MEMORANDUM = "memorandum", _("memorandum")
+        CONTRACT = "contract", _("contract")
+        ROAD_MAP = "road_map", _("road map")
+        PROTOCOL = "protocol", _("protocol")
+
+    class Status(models.TextChoices):
+        SIGNED = "signed", _("signed")
+        IN_FORCE = "in_force", _("in force")
+        COMPLETED = "completed", _("completed")
+        TERMINATED = "terminated", _("terminated")
+
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    signed_date = models.DateField(_("date signed"), null=True, blank=True)
+    signed_precision = _precision_field(_("date signed precision"))
+    signed_at = models.ForeignKey(
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("signed at event"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SIGNED
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    industries = models.ManyToManyField(
+        Industry, blank=True, related_name="agreements", verbose_name=_("industries")
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="agreements", verbose_name=_("topics")
+    )
+
+    objects = AgreementQuerySet.as_manager()
+
+    signed = partial_date_property("signed_date", "signed_precision")
+
+    class Meta(Record.Meta):
+        ordering = ["-signed_date", "title"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            *Publishable.Meta.constraints,
+            _precision_valid("agreement", "signed_precision"),
+            models.CheckConstraint(
+                condition=Q(status__in=["signed", "in_force", "completed", "terminated"]),
+                name="cooperation_agreement_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return localized(self, "title")
+
+    def slug_text(self):
+        return f"{self.title} {self.signed_date:%Y}" if self.signed_date else self.title
+
+    def get_absolute_url(self):
+        return reverse("cooperation:agreement-detail", kwargs={"slug": self.slug})
+
+    def regions(self):
+        return Region.objects.filter(organizations__agreement_parties__agreement=self).distinct()
+
+    def save(self, *args, **kwargs):
+        _truncate_partial_dates(self, [("signed_date", "signed_precision")])
+        super().save(*args, **kwargs)
+
+
+class AgreementParty(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="parties", verbose_name=_("agreement")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
+        verbose_name=_("party"),
+    )
+    signatory = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("signatory"),
+    )
+    signatory_title = models.CharField(
+        _("signatory's title at the time"), max_length=300, blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["agreement", "order", "id"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organization"], name="cooperation_agreement_party_once"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.organization)
+
+
+class Statement(Record):
+    """What someone said: a verbatim quote or a reported statement."""
+
+    speaker = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="statements", verbose_name=_("speaker")
+    )
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("event"),
+    )
+    text = models.TextField(_("text"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    is_verbatim = models.BooleanField(
+        _("verbatim quote"),
+        default=False,
+        help_text=_("Ticked for the speaker's own words in quotation marks; else reported speech."),
+    )
+    organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="statements", verbose_name=_("organizations named")
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="statements", verbose_name=_("topics")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta(Record.Meta):
+        ordering = ["event", "position", "id"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+
+    def __str__(self):
+        text = localized(self, "text")
+        return f"{self.speaker}: {text if len(text) <= 70 else text[:69] + '…'}"
+
+    def get_absolute_url(self):
+        owner = self.event or self.speaker
+        return owner.get_absolute_url() + f"#statement-{self.pk}"
+
+
+class Partnership(Record):
+    """An organization's ongoing work with a partner country or region."""
+
+    class Kind(models.TextChoices):
+        TRADE = "trade", _("trade and supplies")
+        ASSEMBLY = "assembly", _("assembly production")
+        DEALER_NETWORK = "dealers", _("dealer and service network")
+        JOINT_PROJECT = "joint_project", _("joint project")
+        INVESTMENT = "investment", _("investment")
+        OTHER = "other", _("other cooperation")
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+        verbose_name=_("organization"),
+    )
+    partner_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+        verbose_name=_("partner country"),
+    )
+    partner_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("partner region"),
+    )
+    partner_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships_as_partner",
+        verbose_name=_("partner organization"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta(Record.Meta):
+        ordering = ["organization", "partner_country", "kind"]
+        verbose_name = _("work with a partner")
+        verbose_name_plural = _("work with partners")
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(partner_organization__isnull=True)
+                | ~Q(partner_organization=F("organization")),
+                name="cooperation_partnership_not_with_itself",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "partner_country", "kind"],
+                name="cooperation_partnership_unique_kind_per_country",
+            ),
+        ]
+
+    def __str__(self):
+        partner = self.partner_organization or self.partner_region or self.partner_country
+        return f"{self.organization} → {partner}"
+
+    def get_absolute_url(self):
+        return self.organization.get_absolute_url() + f"#partnership-{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.partner_region_id and not self.partner_country_id:
+            self.partner_country_id = self.partner_region.country_id
+        super().save(*args, **kwargs)
