@@ -210,9 +210,7 @@ def partial_date_property(date_field, precision_field):
 
 
 def _precision_field(verbose):
-    return models.CharField(
-        verbose, max_length=5, choices=Precision.choices, default=Precision.DAY
-    )
+    return models.CharField(verbose, max_length=5, choices=Precision.choices, default=Precision.DAY)
 
 
 def _truncate_partial_dates(obj, pairs):
@@ -362,7 +360,9 @@ class Region(Record, Slugged):
     )
     capital = models.CharField(_("administrative centre"), max_length=100, blank=True)
     capital_en = models.CharField(_("administrative centre (English)"), max_length=100, blank=True)
-    established_year = models.PositiveSmallIntegerField(_("year established"), null=True, blank=True)
+    established_year = models.PositiveSmallIntegerField(
+        _("year established"), null=True, blank=True
+    )
     summary = models.TextField(_("summary"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     industries = models.ManyToManyField(
@@ -520,9 +520,7 @@ class Organization(Record, Slugged):
 class OrganizationAlias(models.Model):
     """Another name the organization goes by (ТПП РТ, КВЗ); searched like the name."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="aliases"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("alias"), max_length=300)
 
     class Meta:
@@ -744,7 +742,10 @@ class Delegation(Record, Slugged):
 
     def clean(self):
         for side in ("home", "host"):
-            region, country_id = getattr(self, f"{side}_region"), getattr(self, f"{side}_country_id")
+            region, country_id = (
+                getattr(self, f"{side}_region"),
+                getattr(self, f"{side}_country_id"),
+            )
             if region and country_id and region.country_id != country_id:
                 raise ValidationError({f"{side}_region": _("The region lies in another country.")})
 
@@ -819,9 +820,7 @@ class Event(Record, Slugged):
         related_name="events",
         verbose_name=_("delegation"),
     )
-    attendance = models.PositiveIntegerField(
-        _("approximate attendance"), null=True, blank=True
-    )
+    attendance = models.PositiveIntegerField(_("approximate attendance"), null=True, blank=True)
     attendance_note = models.CharField(
         _("attendance as reported"),
         max_length=300,
@@ -956,9 +955,7 @@ class EventOrganization(models.Model):
         ORGANIZER = "organizer", _("organizer")
         PARTICIPANT = "participant", _("participant")
 
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="event_organizations"
-    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_organizations")
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
