@@ -73,13 +73,21 @@ _MONTHS["en"]["genitive"] = _MONTHS["en"]["nominative"]
 _PARTIAL_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?$")
 
 
-def truncate(value, precision):
-    """The canonical stored form of a date at a precision."""
+def truncate(value, precision, *, end=False):
+    """The canonical stored form of a date at a precision.
+
+    A start is stored as the first day of its month or year, an end as the last day, so
+    that the stored range covers all the source allows and "started 25 March 2010, left in
+    2010" still ends after it starts.
+    """
     if value is None:
         return None
     if precision == Precision.YEAR:
-        return value.replace(month=1, day=1)
+        return value.replace(month=12, day=31) if end else value.replace(month=1, day=1)
     if precision == Precision.MONTH:
+        if end:
+            next_month = value.replace(day=28) + dt.timedelta(days=4)
+            return next_month - dt.timedelta(days=next_month.day)
         return value.replace(day=1)
     return value
 
@@ -108,6 +116,10 @@ class PartialDate:
         year, month, day = match["y"], match["m"], match["d"]
         precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
         return cls(dt.date(int(year), int(month or 1), int(day or 1)), precision)
+
+    def last_day(self):
+        """The stored form of this date as the end of a range."""
+        return truncate(self.date, self.precision, end=True)
 
     def iso(self):
         if self.precision == Precision.YEAR:

@@ -22,6 +22,25 @@ from .dates import PartialDate, Precision, format_range, truncate
 
 SLUG_MAX_LENGTH = 120
 
+# Where the default transliteration reads oddly to Russian speakers (я -> "ia"), prefer the
+# familiar passport-style forms: Яруллин -> yarullin, Сергей -> sergey.
+TRANSLITERATION = [
+    ["Я", "Ya"],
+    ["я", "ya"],
+    ["Ю", "Yu"],
+    ["ю", "yu"],
+    ["Ё", "Yo"],
+    ["ё", "yo"],
+    ["Й", "Y"],
+    ["й", "y"],
+    ["Ы", "Y"],
+    ["ы", "y"],
+    ["Ъ", ""],
+    ["ъ", ""],
+    ["Ь", ""],
+    ["ь", ""],
+]
+
 
 def _is_english():
     return (get_language() or "").startswith("en")
@@ -98,7 +117,8 @@ class Slugged(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = self._unique_slug(slugify(self.slug_text(), max_length=100) or "record")
+            text = slugify(self.slug_text(), max_length=100, replacements=TRANSLITERATION)
+            self.slug = self._unique_slug(text or "record")
         super().save(*args, **kwargs)
 
     def _unique_slug(self, base):
@@ -215,7 +235,8 @@ def _precision_field(verbose):
 
 def _truncate_partial_dates(obj, pairs):
     for date_field, precision_field in pairs:
-        setattr(obj, date_field, truncate(getattr(obj, date_field), getattr(obj, precision_field)))
+        value, precision = getattr(obj, date_field), getattr(obj, precision_field)
+        setattr(obj, date_field, truncate(value, precision, end=date_field.startswith("end")))
 
 
 def _end_after_start(model_name, start="start_date", end="end_date"):
@@ -296,19 +317,22 @@ class Industry(Publishable, Slugged):
         return reverse("cooperation:industry-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        ancestor = self.parent
+        seen, ancestor = {self.pk}, self.parent
         while ancestor is not None:
-            if ancestor.pk == self.pk and self.pk is not None:
+            if ancestor.pk in seen:
                 raise ValidationError({"parent": _("An industry cannot be placed below itself.")})
+            seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
     def with_descendants(self):
         """This industry and every industry below it, as a list of primary keys."""
         ids, frontier = [self.pk], [self.pk]
         while frontier:
-            frontier = list(
-                Industry.objects.filter(parent__in=frontier).values_list("pk", flat=True)
-            )
+            frontier = [
+                pk
+                for pk in Industry.objects.filter(parent__in=frontier).values_list("pk", flat=True)
+                if pk not in ids  # a loop entered by hand must not hang the site
+            ]
             ids.extend(frontier)
         return ids
 
@@ -599,6 +623,15 @@ class Position(Record):
         related_name="positions",
         verbose_name=_("region"),
     )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name=_("country"),
+        help_text=_("For national posts (a president) that belong to no region or body."),
+    )
     title = models.CharField(_("title"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     start_date = models.DateField(_("start"), null=True, blank=True)
@@ -621,23 +654,25 @@ class Position(Record):
             _precision_valid("position", "start_precision"),
             _precision_valid("position", "end_precision"),
             models.CheckConstraint(
-                condition=Q(organization__isnull=False) | Q(region__isnull=False),
-                name="cooperation_position_has_organization_or_region",
+                condition=Q(organization__isnull=False)
+                | Q(region__isnull=False)
+                | Q(country__isnull=False),
+                name="cooperation_position_has_place",
             ),
+            # One position per person, organization and start; where the start is unknown,
+            # one undated position per person and title.
             models.UniqueConstraint(
                 fields=["person", "organization", "start_date"],
-                condition=Q(organization__isnull=False, start_date__isnull=False),
                 name="cooperation_position_unique_person_organization_start",
             ),
             models.UniqueConstraint(
-                fields=["person", "organization", "title"],
-                condition=Q(organization__isnull=False, start_date__isnull=True),
-                name="cooperation_position_unique_undated_title",
+                fields=["person", "title", "start_date"],
+                name="cooperation_position_unique_person_title_start",
             ),
             models.UniqueConstraint(
-                fields=["person", "region", "title", "start_date"],
-                condition=Q(organization__isnull=True),
-                name="cooperation_position_unique_person_region_title",
+                fields=["person", "title"],
+                condition=Q(start_date__isnull=True),
+                name="cooperation_position_unique_undated_title",
             ),
         ]
 
