@@ -61,8 +61,8 @@ def test_it_rejects_a_position_that_ends_before_it_starts():
 
 
 def test_it_accepts_a_position_that_ends_in_the_year_it_started_when_only_the_year_is_known():
-    # "Appointed 25 March 2010, left in 2010": the end is stored as 1 January 2010, which
-    # must not count as ending before the start.
+    # "Appointed 25 March 2010, left in 2010": an end known only to the year is stored as
+    # 31 December, so it does not count as ending before the start.
     PositionFactory(
         start_date=dt.date(2010, 3, 25),
         end_date=dt.date(2010, 1, 1),

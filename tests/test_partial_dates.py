@@ -110,7 +110,7 @@ def test_it_never_keeps_an_invented_day_for_a_month_precision_event():
 
 
 @pytest.mark.django_db
-def test_it_truncates_a_year_precision_end_date_to_the_first_of_january():
+def test_it_stores_a_year_precision_end_date_as_the_last_day_of_that_year():
     event = EventFactory(
         start_date=dt.date(2024, 3, 5),
         end_date=dt.date(2025, 6, 7),
@@ -119,4 +119,5 @@ def test_it_truncates_a_year_precision_end_date_to_the_first_of_january():
 
     event.refresh_from_db()
 
-    assert event.end_date == dt.date(2025, 1, 1)
+    assert event.end_date == dt.date(2025, 12, 31)
+    assert event.end.format("ru") == "2025"

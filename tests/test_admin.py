@@ -1,0 +1,158 @@
+"""An editor works in the admin: every page renders, users and groups stay out of reach."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.urls import reverse
+
+from cooperation.models import Agreement, Event, Person, PublicationState, Source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    call_command("load_articles", stdout=StringIO())
+    user = User.objects.create_user("redaktor", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user
+
+
+def _registered():
+    return [model for model in admin.site._registry if model._meta.app_label == "cooperation"]
+
+
+def test_every_changelist_add_and_change_page_renders_for_an_editor(client, editor):
+    assert len(_registered()) >= 20
+    for model in _registered():
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert client.get(changelist).status_code == 200, changelist
+        assert client.get(changelist + "?q=Атырау").status_code == 200, changelist
+        add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        assert client.get(add).status_code == 200, add
+        obj = model._default_manager.first()
+        assert obj is not None, f"the article's data has no {opts.model_name}"
+        change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        assert client.get(change).status_code == 200, change
+
+
+def test_an_editor_cannot_reach_users_or_groups(client, editor):
+    for name in ("auth_user_changelist", "auth_group_changelist", "auth_user_add"):
+        assert client.get(reverse(f"admin:{name}")).status_code == 403
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/auth/" not in index
+
+
+def test_searching_organizations_finds_them_by_alias(client, editor):
+    response = client.get(reverse("admin:cooperation_organization_changelist") + "?q=ТПП+РТ")
+    assert "Торгово-промышленная палата Республики Татарстан" in response.content.decode()
+
+
+def test_the_agreement_page_shows_both_parties_and_signatories(client, editor):
+    agreement = Agreement.objects.get()
+    listing = client.get(reverse("admin:cooperation_agreement_changelist") + "?q=Атырау")
+    assert agreement.title in listing.content.decode()
+    page = client.get(reverse("admin:cooperation_agreement_change", args=[agreement.pk]))
+    html = page.content.decode()
+    for name in ("Сергей Майоров", "Данияр Таханов", "СПК «Атырау»", "Промышленный кластер"):
+        assert name in html
+
+
+def _inline_management(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_an_editor_enters_a_new_event_with_two_participants_in_one_form(client, editor):
+    minnikhanov = Person.objects.get(slug="rustam-minnikhanov")
+    shapkenov = Person.objects.get(slug="serik-shapkenov")
+    source = Source.objects.get()
+    citation_prefix = "cooperation-citation-content_type-object_id"
+    data = {
+        "kind": "meeting",
+        "status": "planned",
+        "title": "Новая встреча в Атырау",
+        "title_en": "",
+        "state": PublicationState.DRAFT,
+        "start_date": "2025-09",
+        "start_precision": "month",
+        "end_precision": "day",
+        "slug": "",
+        **_inline_management("participations", 2),
+        "participations-0-person": minnikhanov.pk,
+        "participations-0-role": "Раис Республики Татарстан",
+        "participations-0-order": "0",
+        "participations-1-person": shapkenov.pk,
+        "participations-1-role": "аким Атырауской области",
+        "participations-1-order": "1",
+        **_inline_management("event_organizations", 0),
+        **_inline_management("statements", 0),
+        **_inline_management("invitations", 0),
+        **_inline_management(citation_prefix, 1),
+        f"{citation_prefix}-0-source": source.pk,
+        f"{citation_prefix}-0-quote": "",
+    }
+    # The form takes a month as a date; the editor types the first day and picks "month".
+    data["start_date"] = "2025-09-01"
+    response = client.post(reverse("admin:cooperation_event_add"), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    event = Event.objects.get(title="Новая встреча в Атырау")
+    assert [p.person for p in event.participations.all()] == [minnikhanov, shapkenov]
+    assert event.dates == "сентябрь 2025"
+    assert event.state == PublicationState.DRAFT
+    assert [c.source for c in event.citations.all()] == [source]
+
+
+def test_an_event_without_a_source_is_refused_with_a_message(client, editor):
+    citation_prefix = "cooperation-citation-content_type-object_id"
+    data = {
+        "kind": "meeting",
+        "status": "held",
+        "title": "Встреча без источника",
+        "state": PublicationState.DRAFT,
+        "start_date": "2025-01-10",
+        "start_precision": "day",
+        "end_precision": "day",
+        **_inline_management("participations", 0),
+        **_inline_management("event_organizations", 0),
+        **_inline_management("statements", 0),
+        **_inline_management("invitations", 0),
+        **_inline_management(citation_prefix, 0),
+    }
+    response = client.post(reverse("admin:cooperation_event_add"), data)
+    assert response.status_code == 200
+    assert not Event.objects.filter(title="Встреча без источника").exists()
+
+
+def test_publish_and_unpublish_actions_change_the_state(client, editor):
+    event = Event.objects.get(slug="kazanforum-2025")
+    changelist = reverse("admin:cooperation_event_changelist")
+    client.post(changelist, {"action": "unpublish", "_selected_action": [event.pk]})
+    event.refresh_from_db()
+    assert event.state == PublicationState.DRAFT
+    client.post(changelist, {"action": "publish", "_selected_action": [event.pk]})
+    event.refresh_from_db()
+    assert event.state == PublicationState.PUBLISHED
+
+
+def test_publishing_refuses_a_record_that_cites_no_source(client, editor):
+    event = Event.objects.create(
+        kind="meeting", title="Без источника", start_date=dt.date(2025, 3, 3)
+    )
+    changelist = reverse("admin:cooperation_event_changelist")
+    response = client.post(
+        changelist, {"action": "publish", "_selected_action": [event.pk]}, follow=True
+    )
+    event.refresh_from_db()
+    assert event.state == PublicationState.DRAFT
+    assert "cite" in response.content.decode() or "источник" in response.content.decode()
