@@ -230,7 +230,16 @@ def partial_date_property(date_field, precision_field):
 
 
 def _precision_field(verbose):
-    return models.CharField(verbose, max_length=5, choices=Precision.choices, default=Precision.DAY)
+    return models.CharField(
+        verbose,
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text=_(
+            "How much of the date the source gives. For a month or a year, enter any day "
+            "in it: only the month or the year is kept and shown."
+        ),
+    )
 
 
 def _truncate_partial_dates(obj, pairs):
