@@ -14,6 +14,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.html import linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from slugify import slugify
@@ -21,6 +23,9 @@ from slugify import slugify
 from .dates import PartialDate, Precision, format_range, truncate
 
 SLUG_MAX_LENGTH = 120
+
+# The formatting a source's text may keep; everything else is stripped on save.
+SOURCE_TAGS = {"p", "br", "b", "strong", "i", "em", "q"}
 
 # Where the default transliteration reads oddly to Russian speakers (я -> "ia"), prefer the
 # familiar passport-style forms: Яруллин -> yarullin, Сергей -> sergey.
@@ -177,8 +182,21 @@ class Source(Publishable, Slugged):
 
     def save(self, *args, **kwargs):
         # Pasted text may carry markup; keep only harmless formatting.
-        self.text = nh3.clean(self.text, tags={"p", "br", "b", "strong", "i", "em", "q"})
+        self.text = nh3.clean(self.text, tags=SOURCE_TAGS)
         super().save(*args, **kwargs)
+
+    @property
+    def text_html(self):
+        """The text for display, sanitized again rather than trusted as stored.
+
+        Stored text is already HTML (nh3 escapes & and <), so escaping it once more would
+        show tags and entities to the reader; plain pasted text gets its paragraphs from
+        blank lines.
+        """
+        html = nh3.clean(self.text, tags=SOURCE_TAGS)
+        if "<p>" not in html:
+            html = linebreaks(html)  # autoescape off: nh3 has escaped it already
+        return mark_safe(html)
 
 
 class Citation(models.Model):
@@ -1243,7 +1261,8 @@ class Statement(Record):
         return f"{self.speaker}: {text if len(text) <= 70 else text[:69] + '…'}"
 
     def get_absolute_url(self):
-        owner = self.event or self.speaker
+        # A published statement of a draft event is shown on the speaker's page instead.
+        owner = self.event if self.event and self.event.is_published else self.speaker
         return owner.get_absolute_url() + f"#statement-{self.pk}"
 
 

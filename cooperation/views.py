@@ -6,13 +6,10 @@ is fetched with select_related/prefetch_related, so a page's query count does no
 with the number of rows on it.
 """
 
-import nh3
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import linebreaks
-from django.utils.safestring import mark_safe
 
 from .models import (
     Agreement,
@@ -40,7 +37,6 @@ from .models import (
 _LATEST_EVENTS = 10
 
 # The formatting Source.save() keeps; anything else is dropped again when shown.
-_SOURCE_TAGS = {"p", "br", "b", "strong", "i", "em", "q"}
 
 
 def _visible(request, queryset, *through):
@@ -379,22 +375,9 @@ def source_detail(request, slug):
         request,
         "source_detail.html",
         source,
-        source_text=_source_html(source.text),
+        source_text=source.text_html,
         citing_groups=_citing_groups(request, source),
     )
-
-
-def _source_html(text):
-    """A source's text as HTML, sanitized again here rather than trusted as stored.
-
-    Stored text is HTML (nh3 keeps paragraphs and emphasis, and escapes & and <), so
-    escaping it once more would show tags and entities to the reader; plain pasted text
-    gets its paragraphs from blank lines.
-    """
-    html = nh3.clean(text, tags=_SOURCE_TAGS)
-    if "<p>" not in html:
-        html = linebreaks(html)  # already escaped by nh3
-    return mark_safe(html)
 
 
 # What each kind of cited record needs for its name and its address, in the order the
