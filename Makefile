@@ -28,7 +28,7 @@ setup: install
 	$(BIN)/python manage.py load_articles
 
 run: setup
-	$(BIN)/python manage.py ensure_local_admin
+	$(BIN)/python manage.py ensure_local_admin --host $(HOST)
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: install-dev setup

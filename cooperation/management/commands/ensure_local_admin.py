@@ -12,7 +12,10 @@ PASSWORD = "editor-local-only"
 class Command(BaseCommand):
     help = "Local development only: make sure an editor account exists and say how to log in."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1:8000", help="where the site is served")
+
+    def handle(self, *args, host, **options):
         if not settings.LOCAL:
             # A known login must never exist outside local development; say nothing.
             return
@@ -25,7 +28,7 @@ class Command(BaseCommand):
         user.groups.add(Group.objects.get(name=EDITORS))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Editors' admin: http://127.0.0.1:8000/admin/  "
+                f"Editors' admin: http://{host}/admin/  "
                 f"user {USERNAME!r}, password {PASSWORD!r} (local development only)"
             )
         )
