@@ -22,9 +22,10 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-# Migrate and load the article's data; both steps are idempotent.
+# Migrate, gather static files and load the article's data; every step is idempotent.
 setup: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_articles
 
 run: setup
