@@ -7,8 +7,10 @@ HOST ?= 127.0.0.1:8000
 .PHONY: install install-dev setup run test lint migrations-check clean
 
 $(BIN)/uv:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
 
 $(VENV)/.installed: requirements.txt | $(BIN)/uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt

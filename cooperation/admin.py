@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -53,21 +54,23 @@ class CitationInline(GenericTabularInline):
 def publish(modeladmin, request, queryset):
     to_publish = queryset.exclude(state=PublicationState.PUBLISHED)
     if issubclass(queryset.model, Record):
-        uncited = to_publish.filter(citations__isnull=True)
+        # The public must be able to see the source a fact is taken from.
+        cited = to_publish.filter(citations__source__state=PublicationState.PUBLISHED)
+        uncited = to_publish.exclude(pk__in=cited.values("pk"))
         skipped = uncited.count()
         if skipped:
             modeladmin.message_user(
                 request,
                 ngettext(
-                    "%(count)d record cites no source and stays a draft.",
-                    "%(count)d records cite no source and stay drafts.",
+                    "%(count)d record cites no published source and stays a draft.",
+                    "%(count)d records cite no published source and stay drafts.",
                     skipped,
                 )
                 % {"count": skipped},
                 messages.WARNING,
             )
         to_publish = to_publish.exclude(pk__in=uncited.values("pk"))
-    count = to_publish.update(state=PublicationState.PUBLISHED)
+    count = to_publish.update(state=PublicationState.PUBLISHED, updated_at=timezone.now())
     modeladmin.message_user(
         request,
         ngettext("%(count)d record published.", "%(count)d records published.", count)
@@ -78,7 +81,9 @@ def publish(modeladmin, request, queryset):
 
 @admin.action(description=_("Unpublish selected records (back to draft)"))
 def unpublish(modeladmin, request, queryset):
-    count = queryset.exclude(state=PublicationState.DRAFT).update(state=PublicationState.DRAFT)
+    count = queryset.exclude(state=PublicationState.DRAFT).update(
+        state=PublicationState.DRAFT, updated_at=timezone.now()
+    )
     modeladmin.message_user(
         request,
         ngettext("%(count)d record unpublished.", "%(count)d records unpublished.", count)
@@ -138,7 +143,6 @@ class IndustryAdmin(PublishableAdmin):
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "name_en", "code"]
     autocomplete_fields = ["parent"]
-    prepopulated_fields = {}
     fields = ["name", "name_en", "parent", "code", "description", "slug", "state"]
 
 
@@ -218,7 +222,7 @@ class SourceAdmin(PublishableAdmin):
 
     @admin.display(description=_("records citing this source"))
     def cited_by(self, obj):
-        citations = obj.citations.select_related("content_type")
+        citations = obj.citations.prefetch_related("content_object")
         objects = [c.content_object for c in citations if c.content_object is not None]
         with_pages = [o for o in objects if hasattr(o, "get_absolute_url")]
         return _links(with_pages) or "—"
@@ -226,11 +230,21 @@ class SourceAdmin(PublishableAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(admin.ModelAdmin):
+    """Citations are added on the record that cites; here they are reviewed and corrected."""
+
     list_display = ["source", "content_type", "cited_record", "quote"]
     list_select_related = ["source", "content_type"]
     list_filter = [("source", admin.RelatedOnlyFieldListFilter), "content_type"]
     search_fields = ["quote", "source__title"]
     autocomplete_fields = ["source"]
+    fields = ["cited_record", "source", "quote"]
+    readonly_fields = ["cited_record"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("content_object")
+
+    def has_add_permission(self, request):
+        return False
 
     @admin.display(description=_("record"))
     def cited_record(self, obj):
@@ -353,6 +367,10 @@ class PositionAdmin(RecordAdmin):
         ),
         (_("History"), {"fields": [("created_at", "updated_at")]}),
     ]
+
+    def get_queryset(self, request):
+        # Also the autocomplete's queryset: a position's name includes its person's.
+        return super().get_queryset(request).select_related("person")
 
     @admin.display(description=_("period"))
     def period(self, obj):
@@ -514,7 +532,13 @@ class ParticipationAdmin(admin.ModelAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(RecordAdmin):
     list_display = ["__str__", "event", "invited_by", "extended_at", "state"]
-    list_select_related = ["event", "invited_region", "invited_organization", "invited_by"]
+    list_select_related = [
+        "event",
+        "invited_region",
+        "invited_organization",
+        "invited_by",
+        "extended_at",
+    ]
     search_fields = ["event__title", "invited_region__name", "invited_organization__name"]
     autocomplete_fields = [
         "event",

@@ -72,9 +72,6 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=PublicationState.PUBLISHED)
 
-    def drafts(self):
-        return self.filter(state=PublicationState.DRAFT)
-
 
 class Publishable(models.Model):
     state = models.CharField(
@@ -205,7 +202,11 @@ class Citation(models.Model):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source")
     )
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        limit_choices_to={"app_label": "cooperation"},
+    )
     object_id = models.PositiveBigIntegerField()
     content_object = GenericForeignKey("content_type", "object_id")
     quote = models.TextField(_("supporting passage"), blank=True)
@@ -233,10 +234,6 @@ class Record(Publishable):
 
     class Meta(Publishable.Meta):
         abstract = True
-
-    @property
-    def sources(self):
-        return [citation.source for citation in self.citations.all()]
 
 
 def partial_date_property(date_field, precision_field):
@@ -474,12 +471,6 @@ class OrganizationQuerySet(PublishableQuerySet):
     def businesses(self):
         return self.filter(kind__in=Organization.BUSINESS_KINDS)
 
-    def in_region(self, region):
-        return self.filter(region=region)
-
-    def in_industry(self, industry):
-        return self.filter(industries__in=industry.with_descendants()).distinct()
-
 
 class Organization(Record, Slugged):
     class Kind(models.TextChoices):
@@ -554,10 +545,6 @@ class Organization(Record, Slugged):
     def get_absolute_url(self):
         return reverse("cooperation:organization-detail", kwargs={"slug": self.slug})
 
-    @property
-    def is_business(self):
-        return self.kind in self.BUSINESS_KINDS
-
     def clean(self):
         if self.region_id and self.country_id and self.region.country_id != self.country_id:
             raise ValidationError({"region": _("The region lies in another country.")})
@@ -619,20 +606,11 @@ class Person(Record, Slugged):
         return reverse("cooperation:person-detail", kwargs={"slug": self.slug})
 
 
-class PositionQuerySet(PublishableQuerySet):
-    def held_on(self, day):
-        """Positions held on a day, as far as the known start and end say."""
-        return self.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=day),
-            Q(end_date__isnull=True) | Q(end_date__gte=day),
-        )
-
-
 class Position(Record):
     """A post a person held, with the title as it was said at the time."""
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person")
+        Person, on_delete=models.PROTECT, related_name="positions", verbose_name=_("person")
     )
     organization = models.ForeignKey(
         Organization,
@@ -665,8 +643,6 @@ class Position(Record):
     start_precision = _precision_field(_("start precision"))
     end_date = models.DateField(_("end"), null=True, blank=True)
     end_precision = _precision_field(_("end precision"))
-
-    objects = PositionQuerySet.as_manager()
 
     start = partial_date_property("start_date", "start_precision")
     end = partial_date_property("end_date", "end_precision")
@@ -826,15 +802,6 @@ class EventQuerySet(PublishableQuerySet):
     def for_region(self, region):
         """Events held in a region or with a participant speaking for it."""
         return self.filter(Q(region=region) | Q(participations__side=region)).distinct()
-
-    def with_person(self, person):
-        return self.filter(participations__person=person).distinct()
-
-    def upcoming(self, today):
-        return self.filter(start_date__gte=today).exclude(status=Event.Status.CANCELLED)
-
-    def past(self, today):
-        return self.filter(start_date__lt=today)
 
 
 class Event(Record, Slugged):
@@ -1002,6 +969,8 @@ class Participation(models.Model):
     def clean(self):
         if self.position_id and self.person_id and self.position.person_id != self.person_id:
             raise ValidationError({"position": _("This position belongs to someone else.")})
+        if self.side_id and self.side_country_id and self.side.country_id != self.side_country_id:
+            raise ValidationError({"side": _("The region lies in another country.")})
 
     def save(self, *args, **kwargs):
         if self.position_id and not self.role:
@@ -1048,7 +1017,7 @@ class Invitation(Record):
 
     event = models.ForeignKey(
         Event,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="invitations",
         verbose_name=_("invited to"),
     )
@@ -1279,7 +1248,7 @@ class Partnership(Record):
 
     organization = models.ForeignKey(
         Organization,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="partnerships",
         verbose_name=_("organization"),
     )
@@ -1332,6 +1301,14 @@ class Partnership(Record):
 
     def get_absolute_url(self):
         return self.organization.get_absolute_url() + f"#partnership-{self.pk}"
+
+    def clean(self):
+        if (
+            self.partner_region_id
+            and self.partner_country_id
+            and self.partner_region.country_id != self.partner_country_id
+        ):
+            raise ValidationError({"partner_region": _("The region lies in another country.")})
 
     def save(self, *args, **kwargs):
         if self.partner_region_id and not self.partner_country_id:

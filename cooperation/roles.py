@@ -8,7 +8,11 @@ EDITOR_ACTIONS = ("add", "change", "delete", "view")
 
 
 def sync_editor_group(apps):
-    """Create or update the Editors group with exactly the permissions an editor needs."""
+    """Create or update the Editors group with exactly the permissions an editor needs.
+
+    Called from migrations. A migration that adds a model must call it again (a RunPython
+    of its own) so that editors get the new model's permissions.
+    """
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config("cooperation")

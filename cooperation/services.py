@@ -1,15 +1,19 @@
 """Writes that span several models.
 
 `article_load` turns one reviewed data file (data/articles/*.yaml) into published records
-that cite the article. Records are matched by slug or natural key and only saved when a
-value differs, so loading the same file again changes nothing.
+that cite the article. A file whose source is already in the database is left alone, so
+that set-up never undoes what editors did since; `update=True` brings the database in line
+with the file: records are matched by slug or natural key and saved only where a value
+differs, and the facts and statements the file no longer has are removed.
 """
 
+import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nh3
 import yaml
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -17,6 +21,7 @@ from django.db import transaction
 
 from .dates import PartialDate
 from .models import (
+    SOURCE_TAGS,
     Agreement,
     AgreementParty,
     Citation,
@@ -51,27 +56,32 @@ class ArticleDataError(Exception):
 class LoadReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
-
-    @property
-    def changed(self):
-        return bool(self.created or self.updated)
+    deleted: Counter = field(default_factory=Counter)
+    skipped: bool = False
 
     def __str__(self):
+        if self.skipped:
+            return "already loaded, left as editors keep it (--update to apply the file)"
+
         def _fmt(counter):
             return ", ".join(f"{name} {n}" for name, n in sorted(counter.items())) or "nothing"
 
-        return f"created: {_fmt(self.created)}; updated: {_fmt(self.updated)}"
+        text = f"created: {_fmt(self.created)}; updated: {_fmt(self.updated)}"
+        return text + (f"; removed: {_fmt(self.deleted)}" if self.deleted else "")
 
 
-def article_load(*, path):
+def article_load(*, path, update=False):
     """Load one article's data file; all or nothing."""
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ArticleDataError(f"{path.name}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict) or "source" not in data:
+    if not isinstance(data, dict) or not isinstance(data.get("source"), dict):
         raise ArticleDataError(f"{path.name}: expected a mapping with a 'source' section")
+    slug = data["source"].get("slug")
+    if not update and Source.objects.filter(slug=slug).exists():
+        return LoadReport(skipped=True)
     loader = _ArticleLoader(path, data)
     with transaction.atomic():
         loader.run()
@@ -90,6 +100,7 @@ class _ArticleLoader:
         self.source = None
         self._source_text = ""
         self._cache = {}
+        self._statements = {}  # event -> primary keys of its statements in this file
 
     def run(self):
         self._load_source(self.data["source"])
@@ -116,6 +127,8 @@ class _ArticleLoader:
                     raise ArticleDataError(f"{where}: {_messages(exc)}") from exc
                 except KeyError as exc:
                     raise ArticleDataError(f"{where}: missing field {exc}") from exc
+        for event, kept in self._statements.items():
+            self._prune(Statement.objects.filter(event=event), kept)
 
     # --- generic machinery ---------------------------------------------------------------
 
@@ -162,6 +175,14 @@ class _ArticleLoader:
             },
             {"quote": quote},
         )
+
+    def _prune(self, queryset, kept):
+        """Remove the records this article gave that its file no longer has."""
+        stale = queryset.filter(citations__source=self.source).exclude(pk__in=kept)
+        for obj in stale:
+            obj.citations.all().delete()
+            obj.delete()
+            self.report.deleted[obj._meta.model_name] += 1
 
     def _save_record(self, model, lookup, values, item, where, *, m2m=None):
         obj = self._upsert(model, lookup, values, m2m=m2m)
@@ -216,19 +237,22 @@ class _ArticleLoader:
         where = f"{self.path.name}: source"
         text_file = item.get("text_file")
         text = (self.path.parent / text_file).read_text(encoding="utf-8") if text_file else ""
+        # Compare with the text as it is stored (sanitized), so that a reload changes nothing.
+        text = nh3.clean(text.strip(), tags=SOURCE_TAGS)
         published = item.get("published_on")
         values = {
             **self._text(item, "title", "title_en", "publisher", "url", "photo_credits", "notes"),
             "kind": item.get("kind", Source.Kind.NEWS),
             "language": item.get("language", Source.Language.RU),
             "published_on": self._partial(published, where).date if published else None,
-            "text": text.strip(),
+            "text": text,
         }
         try:
             self.source = self._upsert(Source, {"slug": item["slug"]}, values)
         except ValidationError as exc:
             raise ArticleDataError(f"{where}: {_messages(exc)}") from exc
-        self._source_text = _normalized(self.source.text)
+        # Quotes are plain text; the stored text has & and < escaped.
+        self._source_text = _normalized(html.unescape(self.source.text))
 
     def _load_countries(self, item, where):
         self._upsert(Country, {"code": item["code"]}, self._text(item, "name", "name_en"))
@@ -262,15 +286,18 @@ class _ArticleLoader:
         region = self._save_record(
             Region, {"slug": item["slug"]}, values, item, where, m2m={"industries": industries}
         )
+        kept = []
         for position, fact in enumerate(item.get("facts") or []):
             fact_where = f"{where}.facts[{position}]"
-            self._save_record(
+            obj = self._save_record(
                 RegionFact,
-                {"region": region, "position": position},
-                self._text(fact, "text", "text_en"),
+                {"region": region, "text": str(fact["text"]).strip()},
+                {"text_en": str(fact.get("text_en") or "").strip(), "position": position},
                 fact,
                 fact_where,
             )
+            kept.append(obj.pk)
+        self._prune(region.facts.all(), kept)
 
     def _load_organizations(self, item, where):
         region = self._ref(Region, item.get("region"), where)
@@ -486,20 +513,23 @@ class _ArticleLoader:
             )
 
     def _load_statements(self, item, where):
+        # A statement is known by its event, speaker and words; reworded in the file, it
+        # replaces the old wording (which is removed once the whole file is loaded).
         event = self._ref(Event, item.get("event"), where)
-        # A statement is keyed by its event and its place in the file's order for that event,
-        # so that correcting its wording here updates it instead of adding another.
-        order = self._cache.setdefault(("statement-order", event), Counter())
-        position = order["n"]
-        order["n"] += 1
-        values = {
-            **self._text(item, "text", "text_en"),
+        kept = self._statements.setdefault(event, [])
+        lookup = {
+            "event": event,
             "speaker": self._ref(Person, item["speaker"], where),
-            "is_verbatim": bool(item.get("verbatim", False)),
+            "text": str(item["text"]).strip(),
         }
-        self._save_record(
+        values = {
+            "text_en": str(item.get("text_en") or "").strip(),
+            "is_verbatim": bool(item.get("verbatim", False)),
+            "position": len(kept),
+        }
+        statement = self._save_record(
             Statement,
-            {"event": event, "position": position},
+            lookup,
             values,
             item,
             where,
@@ -508,6 +538,7 @@ class _ArticleLoader:
                 "topics": self._refs(Topic, item.get("topics"), where),
             },
         )
+        kept.append(statement.pk)
 
     def _load_partnerships(self, item, where):
         lookup = {

@@ -36,8 +36,6 @@ from .models import (
 
 _LATEST_EVENTS = 10
 
-# The formatting Source.save() keeps; anything else is dropped again when shown.
-
 
 def _visible(request, queryset, *through):
     """Published rows only (and rows whose `through` relations are published), unless staff.
@@ -48,7 +46,7 @@ def _visible(request, queryset, *through):
     if request.user.is_staff:
         return queryset
     if issubclass(queryset.model, Publishable):
-        queryset = queryset.filter(state=PublicationState.PUBLISHED)
+        queryset = queryset.published()
     if through:
         queryset = queryset.filter(
             **{f"{path}__state": PublicationState.PUBLISHED for path in through}

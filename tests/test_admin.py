@@ -9,7 +9,14 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
 
-from cooperation.models import Agreement, Event, Person, PublicationState, Source
+from cooperation.models import (
+    Agreement,
+    Citation,
+    Event,
+    Person,
+    PublicationState,
+    Source,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +42,8 @@ def test_every_changelist_add_and_change_page_renders_for_an_editor(client, edit
         assert client.get(changelist).status_code == 200, changelist
         assert client.get(changelist + "?q=Атырау").status_code == 200, changelist
         add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
-        assert client.get(add).status_code == 200, add
+        # Citations are added on the record that cites, never on their own.
+        assert client.get(add).status_code == (403 if model is Citation else 200), add
         obj = model._default_manager.first()
         assert obj is not None, f"the article's data has no {opts.model_name}"
         change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
@@ -155,4 +163,39 @@ def test_publishing_refuses_a_record_that_cites_no_source(client, editor):
     )
     event.refresh_from_db()
     assert event.state == PublicationState.DRAFT
-    assert "cite" in response.content.decode() or "источник" in response.content.decode()
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1 and "1" in warnings[0]
+
+
+def test_publishing_refuses_a_record_whose_only_source_is_a_draft(client, editor):
+    source = Source.objects.create(title="Черновик источника", state=PublicationState.DRAFT)
+    event = Event.objects.create(
+        kind="meeting", title="Со скрытым источником", start_date=dt.date(2025, 3, 3)
+    )
+    event.citations.create(source=source)
+    changelist = reverse("admin:cooperation_event_changelist")
+    client.post(changelist, {"action": "publish", "_selected_action": [event.pk]})
+    event.refresh_from_db()
+    assert event.state == PublicationState.DRAFT
+
+
+def test_the_editors_group_holds_every_cooperation_permission_and_nothing_else():
+    from django.apps import apps
+
+    group = Group.objects.get(name="Editors")
+    granted = set(group.permissions.values_list("content_type__app_label", "codename"))
+    expected = {
+        ("cooperation", f"{action}_{model._meta.model_name}")
+        for model in apps.get_app_config("cooperation").get_models()
+        for action in ("add", "change", "delete", "view")
+    }
+    assert granted == expected
+
+
+def test_an_editor_never_types_a_primary_key_on_a_citation(client, editor):
+    citation = Citation.objects.first()
+    page = client.get(reverse("admin:cooperation_citation_change", args=[citation.pk]))
+    html = page.content.decode()
+    assert 'name="object_id"' not in html
+    assert 'name="content_type"' not in html
+    assert str(citation.content_object) in html

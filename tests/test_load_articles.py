@@ -46,7 +46,7 @@ def test_loading_twice_changes_nothing(loaded):
     before = _counts()
     stamps = list(Event.objects.order_by("pk").values_list("updated_at", flat=True))
     out = StringIO()
-    call_command("load_articles", stdout=out)
+    call_command("load_articles", "--update", stdout=out)
     assert "created: nothing; updated: nothing" in out.getvalue()
     assert _counts() == before
     assert list(Event.objects.order_by("pk").values_list("updated_at", flat=True)) == stamps
@@ -242,3 +242,58 @@ def test_a_broken_data_file_names_the_record_and_loads_nothing(tmp_path):
     with pytest.raises(CommandError, match=r"regions\[0\]: no country with code 'XX'"):
         call_command("load_articles", str(tmp_path / "bad.yaml"), stdout=StringIO())
     assert not Source.objects.exists()
+
+
+def test_set_up_keeps_what_editors_changed_and_update_brings_the_file_back(loaded):
+    forum = Event.objects.get(slug="kazanforum-2025")
+    forum.title = "KazanForum 2025"
+    forum.save()
+    out = StringIO()
+    call_command("load_articles", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert Event.objects.get(slug="kazanforum-2025").title == "KazanForum 2025"
+    call_command("load_articles", "--update", stdout=StringIO())
+    assert Event.objects.get(slug="kazanforum-2025").title == "KazanForum"
+
+
+def test_a_fact_taken_out_of_the_file_is_removed_and_the_others_keep_their_records(
+    loaded, tmp_path
+):
+    from django.conf import settings
+
+    folder = settings.BASE_DIR / "data" / "articles"
+    name = "2025-02-21-minnikhanov-shapkenov"
+    (tmp_path / f"{name}.txt").write_text(
+        (folder / f"{name}.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    data = (folder / f"{name}.yaml").read_text(encoding="utf-8")
+    removed = (
+        "      - text: Расположена на западе Казахстана.\n"
+        "        text_en: Lies in the west of Kazakhstan.\n"
+        "        quote: Расположена на западе Казахстана.\n"
+    )
+    assert removed in data
+    (tmp_path / f"{name}.yaml").write_text(data.replace(removed, ""), encoding="utf-8")
+    atyrau = Region.objects.get(slug="atyrauskaya-oblast")
+    before = {f.text: f.pk for f in atyrau.facts.all()}
+
+    call_command("load_articles", str(tmp_path / f"{name}.yaml"), "--update", stdout=StringIO())
+
+    after = {f.text: f.pk for f in atyrau.facts.all()}
+    del before["Расположена на западе Казахстана."]
+    assert after == before
+
+
+def test_an_article_with_ampersands_loads_once_and_its_quotes_are_found(tmp_path):
+    (tmp_path / "a.txt").write_text("Компания Procter & Gamble открыла завод.", encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(
+        "source: {slug: pg, title: P&G, text_file: a.txt}\n"
+        "countries: [{code: KZ, name: Казахстан}]\n"
+        "regions: [{slug: r, country: KZ, name: Н, kind: oblast, quote: 'Procter & Gamble'}]\n",
+        encoding="utf-8",
+    )
+    call_command("load_articles", str(tmp_path / "a.yaml"), stdout=StringIO())
+    out = StringIO()
+    call_command("load_articles", str(tmp_path / "a.yaml"), "--update", stdout=out)
+    assert "created: nothing; updated: nothing" in out.getvalue()
+    assert Region.objects.get(slug="r").citations.get().quote == "Procter & Gamble"
