@@ -222,7 +222,7 @@ class SourceAdmin(PublishableAdmin):
 
     @admin.display(description=_("records citing this source"))
     def cited_by(self, obj):
-        citations = obj.citations.prefetch_related("content_object")
+        citations = obj.citations.with_records()
         objects = [c.content_object for c in citations if c.content_object is not None]
         with_pages = [o for o in objects if hasattr(o, "get_absolute_url")]
         return _links(with_pages) or "—"
@@ -241,7 +241,9 @@ class CitationAdmin(admin.ModelAdmin):
     readonly_fields = ["cited_record"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("content_object")
+        # A queryset that selects related rows already makes the changelist skip
+        # list_select_related, so the source is named here too.
+        return super().get_queryset(request).with_records().select_related("source")
 
     def has_add_permission(self, request):
         return False
@@ -370,7 +372,7 @@ class PositionAdmin(RecordAdmin):
 
     def get_queryset(self, request):
         # Also the autocomplete's queryset: a position's name includes its person's.
-        return super().get_queryset(request).select_related("person")
+        return super().get_queryset(request).select_related("person", "organization", "region")
 
     @admin.display(description=_("period"))
     def period(self, obj):

@@ -9,6 +9,7 @@ year are stored with their precision (`cooperation.dates`).
 import nh3
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -196,6 +197,20 @@ class Source(Publishable, Slugged):
         return mark_safe(html)
 
 
+class CitationQuerySet(models.QuerySet):
+    def with_records(self, visible=lambda queryset: queryset):
+        """Fetch each cited record with what its name and address need, in a query per kind.
+
+        `visible` narrows each kind's queryset (the public site passes its published filter).
+        """
+        return self.select_related("content_type").prefetch_related(
+            GenericPrefetch(
+                "content_object",
+                [visible(model.objects.select_related(*related)) for model, related in CITING],
+            )
+        )
+
+
 class Citation(models.Model):
     """A record citing a source, optionally with the passage that supports it."""
 
@@ -210,6 +225,8 @@ class Citation(models.Model):
     object_id = models.PositiveBigIntegerField()
     content_object = GenericForeignKey("content_type", "object_id")
     quote = models.TextField(_("supporting passage"), blank=True)
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["source__title", "id"]
@@ -1314,3 +1331,20 @@ class Partnership(Record):
         if self.partner_region_id and not self.partner_country_id:
             self.partner_country_id = self.partner_region.country_id
         super().save(*args, **kwargs)
+
+
+# The kinds of record that cite sources, in the order a source's page lists them, with the
+# relations each needs for its name and address.
+CITING = [
+    (Event, ()),
+    (Agreement, ()),
+    (Delegation, ()),
+    (Statement, ("speaker", "event")),
+    (Invitation, ("event", "invited_region", "invited_organization")),
+    (Person, ()),
+    (Position, ("person",)),
+    (Organization, ()),
+    (Partnership, ("organization", "partner_country", "partner_region", "partner_organization")),
+    (Region, ()),
+    (RegionFact, ("region",)),
+]

@@ -6,12 +6,12 @@ is fetched with select_related/prefetch_related, so a page's query count does no
 with the number of rows on it.
 """
 
-from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
 from .models import (
+    CITING,
     Agreement,
     AgreementParty,
     Citation,
@@ -378,35 +378,10 @@ def source_detail(request, slug):
     )
 
 
-# What each kind of cited record needs for its name and its address, in the order the
-# source page lists them.
-_CITING = [
-    (Event, ()),
-    (Agreement, ()),
-    (Delegation, ()),
-    (Statement, ("speaker", "event")),
-    (Invitation, ("event", "invited_region", "invited_organization")),
-    (Person, ()),
-    (Position, ("person",)),
-    (Organization, ()),
-    (Partnership, ("organization", "partner_country", "partner_region", "partner_organization")),
-    (Region, ()),
-    (RegionFact, ("region",)),
-]
-
-
 def _citing_groups(request, source):
     """The records citing a source, grouped by kind: [(verbose_name_plural, [citation])]."""
-    citations = source.citations.select_related("content_type").prefetch_related(
-        GenericPrefetch(
-            "content_object",
-            [
-                _visible(request, model.objects.select_related(*related))
-                for model, related in _CITING
-            ],
-        )
-    )
-    order = {model: n for n, (model, _related) in enumerate(_CITING)}
+    citations = source.citations.with_records(lambda queryset: _visible(request, queryset))
+    order = {model: n for n, (model, _related) in enumerate(CITING)}
     groups = {}
     for citation in citations:
         record = citation.content_object
