@@ -484,7 +484,14 @@ class RegionFact(Record):
 # --- organizations and people -------------------------------------------------------------
 
 
-class OrganizationQuerySet(PublishableQuerySet):
+class IndustryFilterMixin:
+    """For records with `industries`: filtering by a branch also finds the branches below."""
+
+    def in_industry(self, industry):
+        return self.filter(industries__in=industry.with_descendants()).distinct()
+
+
+class OrganizationQuerySet(IndustryFilterMixin, PublishableQuerySet):
     def businesses(self):
         return self.filter(kind__in=Organization.BUSINESS_KINDS)
 
@@ -815,7 +822,7 @@ class Delegation(Record, Slugged):
         super().save(*args, **kwargs)
 
 
-class EventQuerySet(PublishableQuerySet):
+class EventQuerySet(IndustryFilterMixin, PublishableQuerySet):
     def for_region(self, region):
         """Events held in a region or with a participant speaking for it."""
         return self.filter(Q(region=region) | Q(participations__side=region)).distinct()
@@ -1092,7 +1099,7 @@ class Invitation(Record):
         return self.event.get_absolute_url() + f"#invitation-{self.pk}"
 
 
-class AgreementQuerySet(PublishableQuerySet):
+class AgreementQuerySet(IndustryFilterMixin, PublishableQuerySet):
     def for_region(self, region):
         """Agreements with a party in the region: an agreement's regions come from its parties."""
         return self.filter(parties__organization__region=region).distinct()

@@ -205,6 +205,12 @@ class _ArticleLoader:
     def _refs(self, model, keys, where):
         return [self._ref(model, key, where) for key in keys or []]
 
+    def _industries_and_topics(self, item, where):
+        return {
+            "industries": self._refs(Industry, item.get("industries"), where),
+            "topics": self._refs(Topic, item.get("topics"), where),
+        }
+
     def _country(self, code, where):
         return self._ref(Country, code, where, field_name="code")
 
@@ -417,10 +423,7 @@ class _ArticleLoader:
             values,
             item,
             where,
-            m2m={
-                "industries": self._refs(Industry, item.get("industries"), where),
-                "topics": self._refs(Topic, item.get("topics"), where),
-            },
+            m2m=self._industries_and_topics(item, where),
         )
         for order, participant in enumerate(item.get("participants") or []):
             p_where = f"{where}.participants[{order}]"
@@ -492,10 +495,7 @@ class _ArticleLoader:
             values,
             item,
             where,
-            m2m={
-                "industries": self._refs(Industry, item.get("industries"), where),
-                "topics": self._refs(Topic, item.get("topics"), where),
-            },
+            m2m=self._industries_and_topics(item, where),
         )
         for order, party in enumerate(item.get("parties") or []):
             p_where = f"{where}.parties[{order}]"

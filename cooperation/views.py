@@ -330,17 +330,12 @@ def industry_detail(request, slug):
         slug,
     )
     # An industry's page also lists what is filed under the industries below it.
-    branches = industry.with_descendants()
     context = {
         "organizations": _visible(
-            request, Organization.objects.filter(industries__in=branches).distinct()
-        ).select_related("region", "country"),
-        "events": _visible(
-            request, Event.objects.filter(industries__in=branches).distinct()
-        ).select_related("region"),
-        "agreements": _visible(
-            request, Agreement.objects.filter(industries__in=branches).distinct()
+            request, Organization.objects.in_industry(industry).select_related("region", "country")
         ),
+        "events": _visible(request, Event.objects.in_industry(industry).select_related("region")),
+        "agreements": _visible(request, Agreement.objects.in_industry(industry)),
     }
     return _render_record(request, "industry_detail.html", industry, **context)
 

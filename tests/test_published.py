@@ -115,3 +115,15 @@ def test_it_fills_a_participants_country_from_the_side_region():
     participation = ParticipationFactory(side=atyrau)
 
     assert participation.side_country == atyrau.country
+
+
+def test_in_industry_finds_records_filed_under_a_sub_industry_once():
+    parent = IndustryFactory(name="Машиностроение-тест")
+    child = IndustryFactory(name="Автомобилестроение-тест", parent=parent)
+    organization = OrganizationFactory()
+    organization.industries.set([parent, child])
+    other = OrganizationFactory()
+    other.industries.set([IndustryFactory()])
+
+    assert list(Organization.objects.in_industry(parent)) == [organization]
+    assert list(Organization.objects.in_industry(child)) == [organization]
