@@ -441,7 +441,7 @@ class DelegationAdmin(RecordAdmin):
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
-    fields = ["person", "position", "role", "side", "side_country", "order"]
+    fields = ["person", "position", "role", "role_en", "side", "side_country", "order"]
     autocomplete_fields = ["person", "position", "side", "side_country"]
     extra = 2
     verbose_name_plural = _("participants (role at the time, side)")
@@ -463,7 +463,14 @@ class StatementInline(admin.StackedInline):
 class InvitationInline(admin.TabularInline):
     model = Invitation
     fk_name = "event"
-    fields = ["invited_region", "invited_organization", "invited_by", "extended_at", "note"]
+    fields = [
+        "invited_region",
+        "invited_organization",
+        "invited_by",
+        "extended_at",
+        "note",
+        "note_en",
+    ]
     autocomplete_fields = ["invited_region", "invited_organization", "invited_by", "extended_at"]
     extra = 0
     verbose_name_plural = _("invitations to this event")
@@ -506,7 +513,7 @@ class EventAdmin(RecordAdmin):
             _("What"),
             {
                 "fields": [
-                    ("attendance", "attendance_note"),
+                    ("attendance", "attendance_note", "attendance_note_en"),
                     "industries",
                     "topics",
                     "summary",
@@ -556,13 +563,14 @@ class InvitationAdmin(RecordAdmin):
         "invited_by",
         "extended_at",
         "note",
+        "note_en",
         "state",
     ]
 
 
 class AgreementPartyInline(admin.TabularInline):
     model = AgreementParty
-    fields = ["organization", "signatory", "signatory_title", "order"]
+    fields = ["organization", "signatory", "signatory_title", "signatory_title_en", "order"]
     autocomplete_fields = ["organization", "signatory"]
     extra = 2
     verbose_name_plural = _("parties and signatories")

@@ -880,6 +880,9 @@ class Event(Record, Slugged):
         blank=True,
         help_text=_("e.g. «около 50 представителей бизнеса»"),
     )
+    attendance_note_en = models.CharField(
+        _("attendance as reported (English)"), max_length=300, blank=True
+    )
     summary = models.TextField(_("summary"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     industries = models.ManyToManyField(
@@ -959,6 +962,7 @@ class Participation(models.Model):
         blank=True,
         help_text=_("As the source says it; taken from the position when left empty."),
     )
+    role_en = models.CharField(_("role at the time (English)"), max_length=300, blank=True)
     side = models.ForeignKey(
         Region,
         on_delete=models.PROTECT,
@@ -999,6 +1003,7 @@ class Participation(models.Model):
     def save(self, *args, **kwargs):
         if self.position_id and not self.role:
             self.role = self.position.title
+            self.role_en = self.role_en or self.position.title_en
         if self.side_id and not self.side_country_id:
             self.side_country_id = self.side.country_id
         super().save(*args, **kwargs)
@@ -1078,6 +1083,7 @@ class Invitation(Record):
         verbose_name=_("extended at"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    note_en = models.CharField(_("note (English)"), max_length=300, blank=True)
 
     class Meta(Record.Meta):
         ordering = ["event", "id"]
@@ -1198,6 +1204,9 @@ class AgreementParty(models.Model):
     )
     signatory_title = models.CharField(
         _("signatory's title at the time"), max_length=300, blank=True
+    )
+    signatory_title_en = models.CharField(
+        _("signatory's title at the time (English)"), max_length=300, blank=True
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

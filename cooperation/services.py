@@ -409,6 +409,7 @@ class _ArticleLoader:
                 "venue",
                 "venue_en",
                 "attendance_note",
+                "attendance_note_en",
                 "summary",
                 "summary_en",
             ),
@@ -449,6 +450,9 @@ class _ArticleLoader:
                 {
                     "position": position,
                     "role": str(participant.get("role") or (position.title if position else "")),
+                    "role_en": str(
+                        participant.get("role_en") or (position.title_en if position else "")
+                    ),
                     "side": side,
                     "side_country": side_country,
                     "order": order,
@@ -477,6 +481,7 @@ class _ArticleLoader:
             "invited_by": self._ref(Person, item.get("invited_by"), where),
             "extended_at": self._ref(Event, item.get("extended_at"), where),
             "note": str(item.get("note") or ""),
+            "note_en": str(item.get("note_en") or ""),
         }
         self._save_record(Invitation, lookup, values, item, where)
 
@@ -508,6 +513,7 @@ class _ArticleLoader:
                 {
                     "signatory": self._ref(Person, party.get("signatory"), p_where),
                     "signatory_title": str(party.get("signatory_title") or ""),
+                    "signatory_title_en": str(party.get("signatory_title_en") or ""),
                     "order": order,
                 },
             )
