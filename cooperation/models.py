@@ -825,7 +825,12 @@ class Delegation(Record, Slugged):
 class EventQuerySet(IndustryFilterMixin, PublishableQuerySet):
     def for_region(self, region):
         """Events held in a region or with a participant speaking for it."""
-        return self.filter(Q(region=region) | Q(participations__side=region)).distinct()
+        return self.filter(regions=region).distinct()
+
+    def refresh_regions(self):
+        """Recompute the regions involved, after a bulk change that bypassed save()."""
+        for event in self.prefetch_related("participations"):
+            event.refresh_regions()
 
 
 class Event(Record, Slugged):
@@ -865,6 +870,15 @@ class Event(Record, Slugged):
     city_en = models.CharField(_("city (English)"), max_length=100, blank=True)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     venue_en = models.CharField(_("venue (English)"), max_length=200, blank=True)
+    # Where it was held plus the regions its participants spoke for, kept in step by
+    # refresh_regions(): "events of a region" and the region facet then need one join.
+    regions = models.ManyToManyField(
+        Region,
+        related_name="events_involving",
+        editable=False,
+        blank=True,
+        verbose_name=_("regions involved"),
+    )
     delegation = models.ForeignKey(
         Delegation,
         on_delete=models.SET_NULL,
@@ -937,6 +951,11 @@ class Event(Record, Slugged):
             self, [("start_date", "start_precision"), ("end_date", "end_precision")]
         )
         super().save(*args, **kwargs)
+        self.refresh_regions()
+
+    def refresh_regions(self):
+        sides = {participation.side_id for participation in self.participations.all()}
+        self.regions.set((sides | {self.region_id}) - {None})
 
 
 class Participation(models.Model):
@@ -1007,6 +1026,13 @@ class Participation(models.Model):
         if self.side_id and not self.side_country_id:
             self.side_country_id = self.side.country_id
         super().save(*args, **kwargs)
+        self.event.refresh_regions()
+
+    def delete(self, *args, **kwargs):
+        event = self.event
+        result = super().delete(*args, **kwargs)
+        event.refresh_regions()
+        return result
 
 
 class EventOrganization(models.Model):
