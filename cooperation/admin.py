@@ -8,6 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_import_export import SpreadsheetImportExportMixin
 from .models import (
     Agreement,
     AgreementParty,
@@ -32,6 +33,7 @@ from .models import (
     Statement,
     Topic,
 )
+from .resources import AgreementResource, EventResource, OrganizationResource, PersonResource
 
 # --- shared pieces --------------------------------------------------------------------------
 
@@ -270,7 +272,8 @@ class PartnershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(RecordAdmin):
+class OrganizationAdmin(SpreadsheetImportExportMixin, RecordAdmin):
+    resource_classes = [OrganizationResource]
     list_display = ["name", "short_name", "kind", "region", "country", "parent", "state"]
     list_select_related = ["region", "country", "parent"]
     list_filter = ["kind", "country", ("region", admin.RelatedOnlyFieldListFilter), "industries"]
@@ -318,7 +321,8 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(RecordAdmin):
+class PersonAdmin(SpreadsheetImportExportMixin, RecordAdmin):
+    resource_classes = [PersonResource]
     list_display = ["__str__", "last_name_en", "first_name_en", "current_titles", "state"]
     search_fields = ["last_name", "first_name", "patronymic", "last_name_en", "first_name_en"]
     inlines = [PositionInline]
@@ -477,7 +481,8 @@ class InvitationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(RecordAdmin):
+class EventAdmin(SpreadsheetImportExportMixin, RecordAdmin):
+    resource_classes = [EventResource]
     list_display = ["title", "kind", "dates", "status", "region", "city", "delegation", "state"]
     list_select_related = ["region", "delegation"]
     list_filter = [
@@ -577,7 +582,8 @@ class AgreementPartyInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(RecordAdmin):
+class AgreementAdmin(SpreadsheetImportExportMixin, RecordAdmin):
+    resource_classes = [AgreementResource]
     list_display = ["title", "kind", "signed_display", "status", "party_names", "state"]
     list_filter = ["kind", "status", "industries", "topics"]
     search_fields = [
