@@ -1,12 +1,26 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "cooperation"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before the detail pages, whose <slug> would otherwise take "feed" and "calendar.ics".
+    path("events/feed/", feeds.EventFeed(), name="event-feed"),
+    path("events/calendar.ics", feeds.event_calendar, name="event-calendar"),
+    path("agreements/feed/", feeds.AgreementFeed(), name="agreement-feed"),
+    path("search/", views.search, name="search"),
+    path("regions/", views.object_list, {"key": "region"}, name="region-list"),
     path("regions/<slug:slug>/", views.region_detail, name="region-detail"),
+    path("regions/<slug:slug>/<slug:partner>/", views.region_pair, name="region-pair"),
+    path("organizations/", views.object_list, {"key": "organization"}, name="organization-list"),
+    path("people/", views.object_list, {"key": "person"}, name="person-list"),
+    path("delegations/", views.object_list, {"key": "delegation"}, name="delegation-list"),
+    path("events/", views.object_list, {"key": "event"}, name="event-list"),
+    path("agreements/", views.object_list, {"key": "agreement"}, name="agreement-list"),
+    path("industries/", views.industry_list, name="industry-list"),
+    path("sources/", views.object_list, {"key": "source"}, name="source-list"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),
     path("people/<slug:slug>/", views.person_detail, name="person-detail"),
     path("delegations/<slug:slug>/", views.delegation_detail, name="delegation-detail"),

@@ -6,10 +6,20 @@ is fetched with select_related/prefetch_related, so a page's query count does no
 with the number of rows on it.
 """
 
-from django.db.models import Prefetch
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
+from . import charts, exports, filters
 from .models import (
     CITING,
     Agreement,
@@ -34,7 +44,6 @@ from .models import (
     Topic,
 )
 
-_LATEST_EVENTS = 10
 
 
 def _visible(request, queryset, *through):
@@ -81,11 +90,26 @@ def _render_record(request, template, obj, **context):
 
 
 def home(request):
-    events = _visible(request, Event.objects.select_related("region"))[:_LATEST_EVENTS]
-    regions = _visible(request, Region.objects.select_related("country")).order_by(
-        "country__name", "name"
+    today = datetime.date.today()
+    events = LISTINGS["event"].queryset()
+    upcoming = events.alias(last_day=Coalesce("end_date", "start_date")).filter(last_day__gte=today)
+    return render(
+        request,
+        "cooperation/home.html",
+        {
+            "latest_events": events.alias(last_day=Coalesce("end_date", "start_date")).filter(
+                last_day__lt=today
+            )[:HOME_ITEMS],
+            "upcoming_events": upcoming.order_by("start_date")[:HOME_ITEMS],
+            "latest_agreements": LISTINGS["agreement"].queryset()[:HOME_ITEMS],
+            "pairs": _busiest_pairs(),
+            "industries": filters.IndustryFacet().values(Organization.objects.published())[:8],
+            "counts": {
+                key: LISTINGS[key].queryset().count()
+                for key in ("region", "organization", "person", "event", "agreement")
+            },
+        },
     )
-    return render(request, "cooperation/home.html", {"events": events, "regions": regions})
 
 
 def region_detail(request, slug):
@@ -115,8 +139,18 @@ def region_detail(request, slug):
     # Held in the region, or with someone speaking for it (a visit elsewhere).
     events = _visible(request, Event.objects.for_region(region).select_related("region"))
     agreements = _visible(request, Agreement.objects.for_region(region))
+    delegations = [*region.delegations_sent.all(), *region.delegations_hosted.all()]
     return _render_record(
-        request, "region_detail.html", region, events=events, agreements=agreements
+        request,
+        "region_detail.html",
+        region,
+        events=events,
+        agreements=agreements,
+        timeline_items=charts.timeline_items(
+            events=events, agreements=agreements, delegations=delegations
+        ),
+        year_counts=charts.years(events, "start_date"),
+        industry_counts=charts.industries(events, agreements),
     )
 
 
@@ -387,3 +421,392 @@ def _citing_groups(request, source):
         (model._meta.verbose_name_plural, groups[model])
         for model in sorted(groups, key=lambda model: order.get(model, len(order)))
     ]
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What one public list shows: its records, filters, look and exports."""
+
+    key: str  # "event": URL names, export columns, the item template
+    filterset: type
+    title: str
+    queryset: Callable[[], QuerySet]
+    feed: str = ""  # URL name of the list's Atom feed, if it has one
+
+    def item_template(self):
+        return f"includes/items/{self.key}.html"
+
+
+def _published_citations():
+    return Prefetch(
+        "citations",
+        queryset=Citation.objects.filter(source__state=PublicationState.PUBLISHED).select_related(
+            "source"
+        ),
+    )
+
+
+LISTINGS = {
+    "event": Listing(
+        "event",
+        filters.EventFilter,
+        _("Events"),
+        lambda: (
+            Event.objects.published()
+            .select_related("region")
+            .prefetch_related(
+                _published_citations(),
+                Prefetch("regions", queryset=Region.objects.published()),
+                Prefetch("industries", queryset=Industry.objects.published()),
+                Prefetch("topics", queryset=Topic.objects.published()),
+                Prefetch(
+                    "participations",
+                    queryset=Participation.objects.filter(
+                        person__state=PublicationState.PUBLISHED
+                    ).select_related("person"),
+                ),
+                Prefetch(
+                    "event_organizations",
+                    queryset=EventOrganization.objects.filter(
+                        organization__state=PublicationState.PUBLISHED
+                    ).select_related("organization"),
+                ),
+            )
+            .order_by("-start_date", "title")
+        ),
+        feed="cooperation:event-feed",
+    ),
+    "agreement": Listing(
+        "agreement",
+        filters.AgreementFilter,
+        _("Agreements"),
+        lambda: (
+            Agreement.objects.published()
+            .select_related("signed_at")
+            .prefetch_related(
+                _published_citations(),
+                Prefetch("industries", queryset=Industry.objects.published()),
+                Prefetch("topics", queryset=Topic.objects.published()),
+                Prefetch(
+                    "parties",
+                    queryset=AgreementParty.objects.filter(
+                        organization__state=PublicationState.PUBLISHED
+                    ).select_related("organization__region", "signatory"),
+                ),
+            )
+            .order_by("-signed_date", "title")
+        ),
+        feed="cooperation:agreement-feed",
+    ),
+    "organization": Listing(
+        "organization",
+        filters.OrganizationFilter,
+        _("Organizations"),
+        lambda: (
+            Organization.objects.published()
+            .select_related("region", "country", "parent")
+            .prefetch_related(
+                _published_citations(),
+                Prefetch("industries", queryset=Industry.objects.published()),
+            )
+        ),
+    ),
+    "person": Listing(
+        "person",
+        filters.PersonFilter,
+        _("People"),
+        lambda: Person.objects.published().prefetch_related(
+            _published_citations(),
+            Prefetch(
+                "positions",
+                queryset=Position.objects.published().select_related("organization", "region"),
+            ),
+        ),
+    ),
+    "delegation": Listing(
+        "delegation",
+        filters.DelegationFilter,
+        _("Delegations"),
+        lambda: (
+            Delegation.objects.published()
+            .select_related("home_region", "host_region", "head", "home_country", "host_country")
+            .prefetch_related(_published_citations())
+            .order_by("-start_date", "title")
+        ),
+    ),
+    "region": Listing(
+        "region",
+        filters.RegionFilter,
+        _("Regions"),
+        lambda: (
+            Region.objects.published()
+            .select_related("country")
+            .prefetch_related(_published_citations())
+            .annotate(
+                event_count=Count(
+                    "events_involving",
+                    filter=Q(events_involving__state=PublicationState.PUBLISHED),
+                    distinct=True,
+                ),
+                organization_count=Count(
+                    "organizations",
+                    filter=Q(organizations__state=PublicationState.PUBLISHED),
+                    distinct=True,
+                ),
+            )
+            .order_by("country__name", "name")
+        ),
+    ),
+    "source": Listing(
+        "source",
+        filters.SourceFilter,
+        _("Sources"),
+        lambda: Source.objects.published(),
+    ),
+}
+
+PAGE_SIZE = 20
+EXPORT_FORMATS = {"csv": exports.csv_response, "json": exports.json_response}
+
+
+def _toggle_url(request, param, value, multiple):
+    """The current query with `value` added to or removed from `param`; page reset."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    if param == "year":
+        chosen = query.get("date_from") == value and query.get("date_to") == value
+        query.pop("date_from", None)
+        query.pop("date_to", None)
+        if not chosen:
+            query["date_from"] = query["date_to"] = value
+        return "?" + query.urlencode()
+    current = query.getlist(param)
+    if value in current:
+        current.remove(value)
+    elif multiple:
+        current.append(value)
+    else:
+        current = [value]
+    query.setlist(param, current)
+    return "?" + query.urlencode()
+
+
+def _page(request, queryset):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    asked = request.GET.get("page", "1")
+    page = paginator.get_page(asked)
+    problem = ""
+    if asked != str(page.number):
+        problem = _("There is no page «%(page)s»; showing page %(number)s of %(count)s.") % {
+            "page": asked[:20],
+            "number": page.number,
+            "count": paginator.num_pages,
+        }
+    return page, problem
+
+
+def object_list(request, key):
+    listing = LISTINGS[key]
+    filterset = listing.filterset(request.GET, queryset=listing.queryset(), request=request)
+    queryset = filterset.qs
+    problems = [
+        f"{filterset.form.fields[name].label}: {message}"
+        for name, messages in filterset.errors.items()
+        for message in messages
+    ]
+    export_format = request.GET.get("format")
+    if export_format in EXPORT_FORMATS:
+        return EXPORT_FORMATS[export_format](request, queryset, key)
+    if export_format:
+        problems.append(
+            _("The format «%(format)s» is not offered; use csv or json.")
+            % {"format": export_format[:20]}
+        )
+    page, page_problem = _page(request, queryset)
+    if page_problem:
+        problems.append(page_problem)
+    facets = []
+    for facet, values in filterset.facet_values():
+        for value in values:
+            value.url = _toggle_url(request, facet.param, value.value, facet.multiple)
+        if values:
+            facets.append((facet, values))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "cooperation/list.html",
+        {
+            "listing": listing,
+            "heading": _("Enterprises")
+            if key == "organization" and "enterprise" in filterset.selected("kind")
+            else listing.title,
+            "filterset": filterset,
+            "page_obj": page,
+            "facets": facets,
+            "problems": problems,
+            "query": query.urlencode(),
+            "selected_params": [
+                (name, value)
+                for name in query
+                if name not in ("q", "date_from", "date_to", "sort")
+                for value in query.getlist(name)
+            ],
+        },
+        status=200,
+    )
+
+
+# --- search, the pair dossier, industries, home ---------------------------------------------
+
+SEARCH_ORDER = ["region", "organization", "person", "event", "agreement", "delegation", "source"]
+SEARCH_SHOWN = 5
+
+
+def search(request):
+    q = request.GET.get("q", "").strip()[:200]
+    groups = []
+    if q:
+        for key in SEARCH_ORDER:
+            listing = LISTINGS[key]
+            found = listing.filterset({"q": q}, queryset=listing.queryset()).qs
+            count = found.count()
+            if count:
+                groups.append((listing, list(found[:SEARCH_SHOWN]), count))
+    return render(
+        request,
+        "cooperation/search.html",
+        {"q": q, "groups": groups, "total": sum(count for _l, _f, count in groups)},
+    )
+
+
+def region_pair(request, slug, partner):
+    """Everything between two regions: events, agreements, visits, people, statements."""
+    region = get_object_or_404(Region.objects.published().select_related("country"), slug=slug)
+    other = get_object_or_404(Region.objects.published().select_related("country"), slug=partner)
+    if region == other:
+        raise Http404
+    events = (
+        LISTINGS["event"]
+        .queryset()
+        .filter(pk__in=Event.objects.filter(regions=region).values("pk"))
+        .filter(pk__in=Event.objects.filter(regions=other).values("pk"))
+    )
+    agreements = (
+        LISTINGS["agreement"]
+        .queryset()
+        .filter(pk__in=Agreement.objects.for_region(region).values("pk"))
+        .filter(pk__in=Agreement.objects.for_region(other).values("pk"))
+    )
+    delegations = (
+        LISTINGS["delegation"]
+        .queryset()
+        .filter(Q(home_region=region, host_region=other) | Q(home_region=other, host_region=region))
+    )
+    participations = (
+        Participation.objects.filter(
+            event__in=events.values("pk"), person__state=PublicationState.PUBLISHED
+        )
+        .select_related("person", "side", "event")
+        .order_by("side__name", "person__last_name", "-event__start_date")
+    )
+    statements = (
+        Statement.objects.published()
+        .filter(event__in=events.values("pk"), speaker__state=PublicationState.PUBLISHED)
+        .select_related("speaker", "event")
+        .prefetch_related(_published_citations())
+        .order_by("-event__start_date", "position", "id")
+    )
+    organizations = (
+        Organization.objects.published()
+        .filter(
+            Q(event_roles__event__in=events.values("pk"))
+            | Q(agreement_parties__agreement__in=agreements.values("pk"))
+        )
+        .filter(region__in=[region, other])
+        .select_related("region")
+        .distinct()
+        .order_by("region__name", "name")
+    )
+    people = {}
+    for participation in participations:
+        entry = people.setdefault(
+            participation.person.pk, {"person": participation.person, "side": None, "events": []}
+        )
+        entry["side"] = entry["side"] or participation.side
+        entry["events"].append(participation.event)
+    return render(
+        request,
+        "cooperation/region_pair.html",
+        {
+            "region": region,
+            "other": other,
+            "events": events,
+            "agreements": agreements,
+            "delegations": delegations,
+            "people": list(people.values()),
+            "statements": statements,
+            "organizations": organizations,
+            "filter_query": urlencode({"region": region.slug, "partner": other.slug}),
+        },
+    )
+
+
+def industry_list(request):
+    industries = list(Industry.objects.published().select_related("parent"))
+    counts = {}
+    for key, model in (
+        ("organizations", Organization),
+        ("events", Event),
+        ("agreements", Agreement),
+    ):
+        for slug, _label, n in filters.IndustryFacet().values(model.objects.published()):
+            counts.setdefault(slug, {})[key] = n
+    children = {}
+    for industry in industries:
+        children.setdefault(industry.parent_id, []).append(industry)
+    tree = []
+
+    def walk(parent_id, depth):
+        for industry in sorted(children.get(parent_id, []), key=str):
+            if industry.pk in seen:
+                continue  # a loop entered by hand must not hang the page
+            seen.add(industry.pk)
+            tree.append((industry, depth, counts.get(industry.slug, {})))
+            walk(industry.pk, depth + 1)
+
+    seen = set()
+    published = {industry.pk for industry in industries}
+    for industry in industries:
+        if industry.parent_id not in published and industry.pk not in seen:
+            seen.add(industry.pk)
+            tree.append((industry, 0, counts.get(industry.slug, {})))
+            walk(industry.pk, 1)
+    return render(request, "cooperation/industry_list.html", {"tree": tree})
+
+
+HOME_ITEMS = 6
+HOME_PAIRS = 6
+
+
+def _busiest_pairs():
+    """Region pairs with the most published events together, in one aggregate query."""
+    through = Event.regions.through
+    rows = (
+        through.objects.filter(
+            event__state=PublicationState.PUBLISHED,
+            region__state=PublicationState.PUBLISHED,
+            event__regions__state=PublicationState.PUBLISHED,
+            event__regions__pk__gt=F("region_id"),
+        )
+        .values_list("region_id", "event__regions")
+        .annotate(n=Count("event_id", distinct=True))
+        .order_by("-n")[:HOME_PAIRS]
+    )
+    rows = list(rows)
+    regions = Region.objects.in_bulk({pk for row in rows for pk in row[:2]})
+    return [(regions[a], regions[b], n) for a, b, n in rows]

@@ -1,0 +1,23 @@
+"""Small template helpers of the public site."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+
+from cooperation.models import localized as _localized
+
+register = template.Library()
+
+
+@register.filter
+def localized(obj, field):
+    """`{{ event|localized:"summary" }}`: the English form on the English site, if any."""
+    return _localized(obj, field)
+
+
+@register.simple_tag(takes_context=True)
+def language_urls(context):
+    """[(code, name, url)]: this very page (with its query) in every language."""
+    request = context["request"]
+    path = request.get_full_path()
+    return [(code, name, translate_url(path, code)) for code, name in settings.LANGUAGES]
