@@ -45,7 +45,6 @@ from .models import (
 )
 
 
-
 def _visible(request, queryset, *through):
     """Published rows only (and rows whose `through` relations are published), unless staff.
 
