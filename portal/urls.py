@@ -1,7 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from cooperation.sitemaps import sitemaps
 
 admin.site.site_header = _("Interregional cooperation")
 admin.site.site_title = _("Interregional cooperation")
@@ -10,6 +14,14 @@ admin.site.index_title = _("Editorial office")
 # Russian at the root, English under /en/.
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # One sitemap for both languages (its entries carry hreflang alternates) and one
+    # robots.txt, so both live at the root only.
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("", include("cooperation.urls")),

@@ -1,0 +1,416 @@
+"""Counts and dates turned into drawing data for the server-rendered SVG charts.
+
+Two kinds of function live here. `years()` and `industries()` fetch counts, each in one
+aggregate query, from querysets the caller has already narrowed to what the reader may see
+(published records for the public). `year_chart()`, `industry_chart()` and `timeline()` are
+pure: they lay counts and dates out in a fixed coordinate system (the SVG's viewBox), so
+that the templates only draw, and the pictures scale to any screen width without JavaScript.
+"""
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+
+from .dates import PartialDate, Precision, format_range
+
+# --- counts -------------------------------------------------------------------------------
+
+
+def years(queryset, date_field):
+    """[(year, count)] of the queryset's records by the year of `date_field`, oldest first.
+
+    Records without a date are left out. The queryset is used as a subquery, so that joins
+    and distinct() in it (a region's events) cannot inflate the counts.
+    """
+    rows = (
+        queryset.model.objects.filter(pk__in=queryset.values("pk"))
+        .exclude(**{f"{date_field}__isnull": True})
+        .annotate(year=ExtractYear(date_field))
+        .order_by("year")
+        .values("year")
+        .annotate(count=Count("pk"))
+        .values_list("year", "count")
+    )
+    return list(rows)
+
+
+def industries(*querysets, industry_queryset=None):
+    """[(label, url, count)]: how many of the given records each industry is named in.
+
+    Each queryset (events, agreements, organizations…) counts through its `industries`
+    relation; counts add up across querysets. Only published industries are drawn unless
+    `industry_queryset` says otherwise. Most named first, then by name.
+    """
+    from .models import Industry
+
+    if industry_queryset is None:
+        industry_queryset = Industry.objects.published()
+    total = None
+    for queryset in querysets:
+        relation = queryset.model._meta.get_field("industries").related_query_name()
+        count = Count(
+            relation, filter=Q(**{f"{relation}__in": queryset.values("pk")}), distinct=True
+        )
+        total = count if total is None else total + count
+    if total is None:
+        return []
+    rows = (
+        industry_queryset.annotate(chart_count=total)
+        .filter(chart_count__gt=0)
+        .order_by("-chart_count", "name")
+    )
+    return [(str(industry), industry.get_absolute_url(), industry.chart_count) for industry in rows]
+
+
+# --- shared geometry ----------------------------------------------------------------------
+
+
+def nice_ticks(maximum, most=5):
+    """Round axis values from 0 up to at least `maximum`: steps of 1, 2 or 5 times 10^n."""
+    if maximum <= 0:
+        return [0, 1]
+    raw_step = maximum / most
+    magnitude = 10 ** math.floor(math.log10(raw_step)) if raw_step >= 1 else 1
+    step = next(
+        m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw_step and m * magnitude >= 1
+    )
+    top = math.ceil(maximum / step) * step
+    return list(range(0, top + 1, step))
+
+
+def _every(count, most):
+    """Label every n-th of `count` places so that at most about `most` labels show."""
+    return max(1, math.ceil(count / most))
+
+
+# --- counts per year: vertical bars -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    show_label: bool = True
+    url: str = ""
+
+    @property
+    def cx(self):
+        return round(self.x + self.width / 2, 2)
+
+    @property
+    def cy(self):
+        return round(self.y + self.height / 2, 2)
+
+    @property
+    def end_x(self):
+        return round(self.x + self.width, 2)
+
+
+@dataclass(frozen=True)
+class Tick:
+    value: int
+    y: float
+
+
+@dataclass(frozen=True)
+class YearChart:
+    bars: list
+    ticks: list
+    width: int
+    height: int
+    plot_left: float
+    plot_right: float
+    baseline: float
+    total: int
+
+
+YEAR_WIDTH, YEAR_HEIGHT = 360, 200
+_YEAR_MARGIN = {"left": 36, "right": 8, "top": 18, "bottom": 28}
+
+
+def year_chart(counts):
+    """Vertical bars for [(year, count)]; years between the first and last show as gaps.
+
+    None when there is nothing to draw.
+    """
+    counts = {int(year): int(count) for year, count in counts if count}
+    if not counts:
+        return None
+    first, last = min(counts), max(counts)
+    all_years = list(range(first, last + 1))
+    ticks = nice_ticks(max(counts.values()))
+    left, right = _YEAR_MARGIN["left"], YEAR_WIDTH - _YEAR_MARGIN["right"]
+    top, baseline = _YEAR_MARGIN["top"], YEAR_HEIGHT - _YEAR_MARGIN["bottom"]
+    slot = (right - left) / len(all_years)
+    # Bars fill most of their slot but stay slim when there are only one or two years.
+    width = min(slot * 0.7, 64)
+    scale = (baseline - top) / ticks[-1]
+    label_every = _every(len(all_years), 12)
+    bars = []
+    for n, year in enumerate(all_years):
+        count = counts.get(year, 0)
+        height = count * scale
+        bars.append(
+            Bar(
+                label=str(year),
+                count=count,
+                x=round(left + slot * n + (slot - width) / 2, 2),
+                y=round(baseline - height, 2),
+                width=round(width, 2),
+                height=round(height, 2),
+                show_label=(last - year) % label_every == 0,
+            )
+        )
+    return YearChart(
+        bars=bars,
+        ticks=[Tick(value, round(baseline - value * scale, 2)) for value in ticks],
+        width=YEAR_WIDTH,
+        height=YEAR_HEIGHT,
+        plot_left=left,
+        plot_right=right,
+        baseline=baseline,
+        total=sum(counts.values()),
+    )
+
+
+# --- counts per industry: horizontal bars -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndustryChart:
+    bars: list
+    width: int
+    height: int
+    left: float
+    shown: int
+    hidden: int
+
+
+INDUSTRY_WIDTH = 360
+_INDUSTRY_ROW = 38  # a line of label above a bar: labels of any length fit a phone screen
+_INDUSTRY_BAR = 14
+_INDUSTRY_LEFT = 4
+_INDUSTRY_COUNT_ROOM = 44
+
+
+def industry_chart(rows, most=12):
+    """Horizontal bars for [(label, url, count)], the largest first; None when empty.
+
+    At most `most` bars are drawn; `hidden` says how many smaller ones were left out.
+    """
+    rows = sorted(((label, url, int(count)) for label, url, count in rows if count), key=_by_size)
+    if not rows:
+        return None
+    shown, hidden = rows[:most], len(rows) - min(len(rows), most)
+    largest = shown[0][2]
+    room = INDUSTRY_WIDTH - _INDUSTRY_LEFT - _INDUSTRY_COUNT_ROOM
+    bars = [
+        Bar(
+            label=label,
+            url=url,
+            count=count,
+            x=_INDUSTRY_LEFT,
+            y=n * _INDUSTRY_ROW + 20,
+            # The smallest bar stays visible next to a thousand-fold larger one.
+            width=round(max(room * count / largest, 2), 2),
+            height=_INDUSTRY_BAR,
+        )
+        for n, (label, url, count) in enumerate(shown)
+    ]
+    return IndustryChart(
+        bars=bars,
+        width=INDUSTRY_WIDTH,
+        height=len(bars) * _INDUSTRY_ROW + 4,
+        left=_INDUSTRY_LEFT,
+        shown=len(shown),
+        hidden=hidden,
+    )
+
+
+def _by_size(row):
+    label, _url, count = row
+    return (-count, label)
+
+
+# --- timeline -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dated:
+    """Something to place on a timeline: a partial date (or range), a name, a link, a kind."""
+
+    start: PartialDate
+    label: str
+    url: str = ""
+    kind: str = "event"
+    end: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class Mark:
+    number: int
+    item: Dated
+    when: str
+    iso: str
+    x: float
+    y: float
+    width: float
+    height: float
+    is_span: bool
+
+    @property
+    def cx(self):
+        return round(self.x + self.width / 2, 2)
+
+    @property
+    def cy(self):
+        return round(self.y + self.height / 2, 2)
+
+    @property
+    def rx(self):
+        # A day is a circle; a stretch of time a square-cornered bar, however short.
+        return 4 if self.is_span else self.height / 2
+
+
+@dataclass(frozen=True)
+class YearTick:
+    year: int
+    x: float
+    label_x: float
+    show_label: bool
+
+
+@dataclass(frozen=True)
+class Timeline:
+    marks: list
+    ticks: list
+    width: int
+    height: int
+    axis_y: float
+    left: float
+    right: float
+    kinds: list = field(default_factory=list)
+
+
+TIMELINE_WIDTH = 360
+_MARK = 20  # the smallest mark: a circle that holds a two-digit number
+_LANE = 24
+_TIMELINE_MARGIN = 12
+
+
+def timeline(items):
+    """Lay dated items out on a time axis of whole years, numbered in date order.
+
+    A day is a circle; a month or a year the source gave no day for, or a range, is a bar
+    over the time it covers. Marks that would overlap go to the next lane down. None when
+    there is nothing to draw.
+    """
+    items = sorted(
+        (item for item in items if item.start), key=lambda i: (i.start.date, str(i.label))
+    )
+    if not items:
+        return None
+    first = items[0].start.date.year
+    last = max((item.end or item.start).last_day().year for item in items)
+    origin, finish = dt.date(first, 1, 1), dt.date(last + 1, 1, 1)
+    left, right = _TIMELINE_MARGIN, TIMELINE_WIDTH - _TIMELINE_MARGIN
+    per_day = (right - left) / (finish - origin).days
+
+    def x_of(day):
+        return left + (day - origin).days * per_day
+
+    lane_ends, placed = [], []
+    for number, item in enumerate(items, start=1):
+        end = item.end or item.start
+        x0, x1 = x_of(item.start.date), x_of(end.last_day() + dt.timedelta(days=1))
+        is_span = item.start.precision != Precision.DAY or item.end not in (None, item.start)
+        if x1 - x0 < _MARK:  # too short to see or to hold its number: a circle at its middle
+            middle = (x0 + x1) / 2
+            x0 = min(max(middle - _MARK / 2, left), right - _MARK)
+            x1 = x0 + _MARK
+        lane = next((n for n, taken in enumerate(lane_ends) if taken + 2 <= x0), len(lane_ends))
+        if lane == len(lane_ends):
+            lane_ends.append(x1)
+        else:
+            lane_ends[lane] = x1
+        placed.append((number, item, x0, x1, lane, is_span))
+
+    axis_y = len(lane_ends) * _LANE + 6
+    marks = [
+        Mark(
+            number=number,
+            item=item,
+            when=format_range(item.start, item.end),
+            iso=item.start.iso(),
+            x=round(x0, 2),
+            y=lane * _LANE + 4,
+            width=round(x1 - x0, 2),
+            height=_MARK,
+            is_span=is_span,
+        )
+        for number, item, x0, x1, lane, is_span in placed
+    ]
+    year_count = last - first + 1
+    label_every = _every(year_count, 8)
+    ticks = [
+        YearTick(
+            year=year,
+            x=round(x_of(dt.date(year, 1, 1)), 2),
+            label_x=round((x_of(dt.date(year, 1, 1)) + x_of(dt.date(year + 1, 1, 1))) / 2, 2),
+            show_label=(last - year) % label_every == 0,
+        )
+        for year in range(first, last + 1)
+    ]
+    return Timeline(
+        marks=marks,
+        ticks=ticks,
+        width=TIMELINE_WIDTH,
+        height=round(axis_y + 24),
+        axis_y=axis_y,
+        left=left,
+        right=right,
+        kinds=sorted({item.kind for item in items}, key=_kind_order),
+    )
+
+
+KIND_ORDER = ["delegation", "event", "agreement"]
+
+
+def _kind_order(kind):
+    return (KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), kind)
+
+
+def timeline_items(*, events=(), agreements=(), delegations=()):
+    """Dated items from already fetched records: no queries of its own."""
+    items = [
+        Dated(start=event.start, end=event.end, label=str(event), url=event.get_absolute_url())
+        for event in events
+    ]
+    items += [
+        Dated(
+            start=agreement.signed,
+            label=str(agreement),
+            url=agreement.get_absolute_url(),
+            kind="agreement",
+        )
+        for agreement in agreements
+        if agreement.signed
+    ]
+    items += [
+        Dated(
+            start=delegation.start,
+            end=delegation.end,
+            label=str(delegation),
+            url=delegation.get_absolute_url(),
+            kind="delegation",
+        )
+        for delegation in delegations
+    ]
+    return items

@@ -1,0 +1,100 @@
+"""sitemap.xml lists every published page in both languages; robots.txt points at it."""
+
+import xml.etree.ElementTree as ET
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from cooperation.models import (
+    Agreement,
+    Delegation,
+    Event,
+    Industry,
+    Organization,
+    Person,
+    PublicationState,
+    Region,
+    Source,
+    Topic,
+)
+
+from .factories import EventFactory, OrganizationFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+DRAFT = PublicationState.DRAFT
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@pytest.fixture
+def loaded():
+    call_command("load_articles", stdout=StringIO())
+
+
+def _sitemap(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    return ET.fromstring(response.content)
+
+
+def _locations(root):
+    return [url.findtext(f"{SITEMAP}loc") for url in root.iter(f"{SITEMAP}url")]
+
+
+def test_every_published_page_is_listed_in_russian_and_in_english(client, loaded):
+    locations = set(_locations(_sitemap(client)))
+    models = (Region, Organization, Person, Delegation, Event, Agreement, Industry, Topic, Source)
+    for model in models:
+        for record in model.objects.published():
+            path = record.get_absolute_url()
+            assert f"http://testserver{path}" in locations
+            assert f"http://testserver/en{path}" in locations
+    assert "http://testserver/regions/tatarstan/" in locations
+    assert "http://testserver/en/people/rustam-minnikhanov/" in locations
+
+
+def test_the_lists_and_the_home_page_are_listed(client):
+    locations = set(_locations(_sitemap(client)))
+    for path in ("/", "/events/", "/agreements/", "/regions/", "/organizations/", "/people/"):
+        assert f"http://testserver{path}" in locations
+        assert f"http://testserver/en{path}" in locations
+
+
+def test_each_page_names_its_other_language_twin(client):
+    event = EventFactory(slug="vstrecha")
+    root = _sitemap(client)
+    [url] = [
+        u
+        for u in root.iter(f"{SITEMAP}url")
+        if u.findtext(f"{SITEMAP}loc").endswith("/events/vstrecha/")
+        and "/en/" not in u.findtext(f"{SITEMAP}loc")
+    ]
+    alternates = {link.get("hreflang"): link.get("href") for link in url.iter(f"{XHTML}link")}
+    assert alternates["en"] == "http://testserver/en/events/vstrecha/"
+    assert alternates["ru"] == alternates["x-default"] == "http://testserver/events/vstrecha/"
+    assert url.findtext(f"{SITEMAP}lastmod") == event.updated_at.date().isoformat()
+
+
+def test_drafts_are_not_in_the_sitemap(client):
+    OrganizationFactory(slug="chernovik", state=DRAFT)
+    SourceFactory(slug="chernovaya-statya", state=DRAFT)
+    EventFactory(slug="opublikovano")
+    text = client.get("/sitemap.xml").content.decode()
+    assert "/events/opublikovano/" in text
+    assert "chernovik" not in text and "chernovaya-statya" not in text
+
+
+def test_the_sitemap_lives_at_the_root_only(client):
+    assert client.get("/en/sitemap.xml").status_code == 404
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_admin_and_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert "Disallow: /admin/" in lines and "Disallow: /en/admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
