@@ -10,12 +10,27 @@ from django.contrib import messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
+from import_export.forms import SelectableFieldsExportForm
+
+from .resources import column_labels
+
+
+class ExportForm(SelectableFieldsExportForm):
+    """Columns offered by what they hold, in the admin's words, and by their header."""
+
+    def _get_field_label(self, resource, field_name):
+        return column_labels(resource)[field_name]
 
 
 class SpreadsheetImportExportMixin(ImportExportMixin):
     import_template_name = "admin/cooperation/import.html"
+    export_form_class = ExportForm
     # Editors read what is wrong, not a traceback.
     import_error_display = ("message",)
+
+    def get_import_context_data(self, **kwargs):
+        resource = self.get_import_resource_classes(None)[0]
+        return {**super().get_import_context_data(**kwargs), "columns": column_labels(resource)}
 
     def has_import_permission(self, request):
         # An import both adds and changes records.
@@ -29,6 +44,14 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         # All or nothing: a row that does not validate undoes the rows before it too.
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            _("Imported: %(new)d added, %(update)d changed, %(skip)d unchanged.")
+            % {key: totals[key] for key in ("new", "update", "skip")},
+        )
 
     def process_result(self, result, request):
         if not (result.has_errors() or result.has_validation_errors()):

@@ -229,6 +229,20 @@ def _choice(attribute, choices, default=""):
     return Field(attribute=attribute, widget=ChoiceWidget(choices, default))
 
 
+def column_labels(resource_class):
+    """Each column's header with what it holds, as the admin names it: "region (region)"."""
+    model = resource_class._meta.model
+    labels = {}
+    for name in resource_class._meta.fields:
+        field = resource_class.fields[name]
+        if isinstance(field, SourcesField):
+            meaning = _("sources cited")
+        else:
+            meaning = model._meta.get_field(field.attribute).verbose_name
+        labels[name] = f"{capfirst(meaning)} ({field.column_name})"
+    return labels
+
+
 # --- resources --------------------------------------------------------------------------------
 
 
