@@ -205,7 +205,8 @@ class EventFromSourceMixin:
     """For EventAdmin: fill in the add form from `?source=…&participants=…&participating=…`."""
 
     def _prefill(self, request, obj):
-        if obj is not None or request.method != "GET" or "source" not in request.GET:
+        adding = obj is None or obj.pk is None  # the add view passes its unsaved event
+        if not adding or request.method != "GET" or "source" not in request.GET:
             return {}
         cached = getattr(request, "_event_prefill", None)
         if cached is None:
