@@ -1,14 +1,13 @@
 """The editors' admin: every record is found by name, linked by autocomplete, never by id."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .admin_import_export import SpreadsheetImportExportMixin
+from .admin_review import PartAdmin, PartInlineMixin, ReviewAdmin
 from .models import (
     Agreement,
     AgreementParty,
@@ -25,7 +24,6 @@ from .models import (
     Partnership,
     Person,
     Position,
-    PublicationState,
     Record,
     Region,
     RegionFact,
@@ -38,7 +36,15 @@ from .resources import AgreementResource, EventResource, OrganizationResource, P
 # --- shared pieces --------------------------------------------------------------------------
 
 
-class CitationInline(GenericTabularInline):
+class TabularInline(PartInlineMixin, admin.TabularInline):
+    pass
+
+
+class StackedInline(PartInlineMixin, admin.StackedInline):
+    pass
+
+
+class CitationInline(PartInlineMixin, GenericTabularInline):
     model = Citation
     autocomplete_fields = ["source"]
     fields = ["source", "quote"]
@@ -52,50 +58,7 @@ class CitationInline(GenericTabularInline):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
-@admin.action(description=_("Publish selected records"))
-def publish(modeladmin, request, queryset):
-    to_publish = queryset.exclude(state=PublicationState.PUBLISHED)
-    if issubclass(queryset.model, Record):
-        # The public must be able to see the source a fact is taken from.
-        cited = to_publish.filter(citations__source__state=PublicationState.PUBLISHED)
-        uncited = to_publish.exclude(pk__in=cited.values("pk"))
-        skipped = uncited.count()
-        if skipped:
-            modeladmin.message_user(
-                request,
-                ngettext(
-                    "%(count)d record cites no published source and stays a draft.",
-                    "%(count)d records cite no published source and stay drafts.",
-                    skipped,
-                )
-                % {"count": skipped},
-                messages.WARNING,
-            )
-        to_publish = to_publish.exclude(pk__in=uncited.values("pk"))
-    count = to_publish.update(state=PublicationState.PUBLISHED, updated_at=timezone.now())
-    modeladmin.message_user(
-        request,
-        ngettext("%(count)d record published.", "%(count)d records published.", count)
-        % {"count": count},
-        messages.SUCCESS,
-    )
-
-
-@admin.action(description=_("Unpublish selected records (back to draft)"))
-def unpublish(modeladmin, request, queryset):
-    count = queryset.exclude(state=PublicationState.DRAFT).update(
-        state=PublicationState.DRAFT, updated_at=timezone.now()
-    )
-    modeladmin.message_user(
-        request,
-        ngettext("%(count)d record unpublished.", "%(count)d records unpublished.", count)
-        % {"count": count},
-        messages.SUCCESS,
-    )
-
-
-class PublishableAdmin(admin.ModelAdmin):
-    actions = [publish, unpublish]
+class PublishableAdmin(ReviewAdmin):
     list_per_page = 50
     readonly_fields = ["created_at", "updated_at"]
     save_on_top = True
@@ -155,7 +118,7 @@ class TopicAdmin(PublishableAdmin):
     fields = ["name", "name_en", "description", "slug", "state"]
 
 
-class RegionFactInline(admin.TabularInline):
+class RegionFactInline(TabularInline):
     model = RegionFact
     fields = ["text", "text_en", "position", "state"]
     extra = 0
@@ -231,8 +194,10 @@ class SourceAdmin(PublishableAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(PartAdmin):
     """Citations are added on the record that cites; here they are reviewed and corrected."""
+
+    owner_field = "content_object"
 
     list_display = ["source", "content_type", "cited_record", "quote"]
     list_select_related = ["source", "content_type"]
@@ -258,12 +223,12 @@ class CitationAdmin(admin.ModelAdmin):
 # --- organizations and people --------------------------------------------------------------
 
 
-class AliasInline(admin.TabularInline):
+class AliasInline(TabularInline):
     model = OrganizationAlias
     extra = 1
 
 
-class PartnershipInline(admin.TabularInline):
+class PartnershipInline(TabularInline):
     model = Partnership
     fk_name = "organization"
     fields = ["partner_country", "partner_region", "partner_organization", "kind", "description"]
@@ -301,7 +266,7 @@ class OrganizationAdmin(SpreadsheetImportExportMixin, RecordAdmin):
     ]
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(TabularInline):
     model = Position
     fk_name = "person"
     fields = [
@@ -386,7 +351,7 @@ class PositionAdmin(RecordAdmin):
 # --- what happened -------------------------------------------------------------------------
 
 
-class DelegationEventInline(admin.TabularInline):
+class DelegationEventInline(TabularInline):
     model = Event
     fields = ["title", "kind", "start_date", "start_precision", "status", "region", "state"]
     autocomplete_fields = ["region"]
@@ -443,7 +408,7 @@ class DelegationAdmin(RecordAdmin):
         return obj.host_region or obj.host_country
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(TabularInline):
     model = Participation
     fields = ["person", "position", "role", "role_en", "side", "side_country", "order"]
     autocomplete_fields = ["person", "position", "side", "side_country"]
@@ -451,20 +416,20 @@ class ParticipationInline(admin.TabularInline):
     verbose_name_plural = _("participants (role at the time, side)")
 
 
-class EventOrganizationInline(admin.TabularInline):
+class EventOrganizationInline(TabularInline):
     model = EventOrganization
     autocomplete_fields = ["organization"]
     extra = 0
 
 
-class StatementInline(admin.StackedInline):
+class StatementInline(StackedInline):
     model = Statement
     fields = [("speaker", "is_verbatim", "position", "state"), "text", "text_en", "topics"]
     autocomplete_fields = ["speaker", "topics"]
     extra = 0
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(TabularInline):
     model = Invitation
     fk_name = "event"
     fields = [
@@ -535,7 +500,8 @@ class EventAdmin(SpreadsheetImportExportMixin, RecordAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(PartAdmin):
+    owner_field = "event"
     list_display = ["person", "role", "event", "side", "side_country"]
     list_select_related = ["person", "event", "side", "side_country"]
     list_filter = [("side", admin.RelatedOnlyFieldListFilter), "side_country"]
@@ -573,7 +539,7 @@ class InvitationAdmin(RecordAdmin):
     ]
 
 
-class AgreementPartyInline(admin.TabularInline):
+class AgreementPartyInline(TabularInline):
     model = AgreementParty
     fields = ["organization", "signatory", "signatory_title", "signatory_title_en", "order"]
     autocomplete_fields = ["organization", "signatory"]
@@ -671,7 +637,8 @@ class PartnershipAdmin(RecordAdmin):
 
 
 @admin.register(OrganizationAlias)
-class OrganizationAliasAdmin(admin.ModelAdmin):
+class OrganizationAliasAdmin(PartAdmin):
+    owner_field = "organization"
     list_display = ["name", "organization"]
     list_select_related = ["organization"]
     search_fields = ["name", "organization__name"]
@@ -679,7 +646,8 @@ class OrganizationAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventOrganization)
-class EventOrganizationAdmin(admin.ModelAdmin):
+class EventOrganizationAdmin(PartAdmin):
+    owner_field = "event"
     list_display = ["organization", "role", "event"]
     list_select_related = ["organization", "event"]
     list_filter = ["role"]
@@ -688,7 +656,8 @@ class EventOrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(admin.ModelAdmin):
+class AgreementPartyAdmin(PartAdmin):
+    owner_field = "agreement"
     list_display = ["organization", "signatory", "signatory_title", "agreement"]
     list_select_related = ["organization", "signatory", "agreement"]
     search_fields = ["organization__name", "signatory__last_name", "agreement__title"]

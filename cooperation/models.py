@@ -19,6 +19,7 @@ from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from slugify import slugify
 
 from .dates import PartialDate, Precision, format_range, truncate
@@ -65,7 +66,10 @@ def localized(obj, field):
 
 
 class PublicationState(models.TextChoices):
+    """Editors write drafts and submit them for review; publishers publish them."""
+
     DRAFT = "draft", _("draft")
+    REVIEW = "review", _("in review")
     PUBLISHED = "published", _("published")
 
 
@@ -86,9 +90,15 @@ class Publishable(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
+    # Every change, by whom and when, can be compared and reverted in the admin; a deleted
+    # record stays in its history and can be restored. Many-to-many fields a model lists in
+    # `_history_m2m_fields` are kept with each version.
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
+        # "publish_<model>" lets publishers (cooperation.roles) put a record on the public site.
+        default_permissions = ("add", "change", "delete", "view", "publish")
         constraints = [
             models.CheckConstraint(
                 condition=Q(state__in=PublicationState.values),
@@ -136,6 +146,10 @@ class Slugged(models.Model):
 class Source(Publishable, Slugged):
     """A news article or document that facts are taken from."""
 
+    # What search (cooperation/search.py) looks through.
+    search_fields = ["title", "title_en", "publisher", "text"]
+    name_fields = [("title",), ("title_en",)]
+
     class Kind(models.TextChoices):
         NEWS = "news", _("news article")
         PRESS_RELEASE = "press_release", _("press release")
@@ -161,7 +175,7 @@ class Source(Publishable, Slugged):
     photo_credits = models.CharField(_("photo credits"), max_length=300, blank=True)
     notes = models.TextField(_("editor's notes"), blank=True)
 
-    class Meta:
+    class Meta(Publishable.Meta):
         ordering = ["-published_on", "title"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
@@ -227,6 +241,7 @@ class Citation(models.Model):
     quote = models.TextField(_("supporting passage"), blank=True)
 
     objects = CitationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source__title", "id"]
@@ -309,7 +324,7 @@ class Country(Publishable):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
 
-    class Meta:
+    class Meta(Publishable.Meta):
         ordering = ["name"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
@@ -321,6 +336,10 @@ class Country(Publishable):
 
 class Industry(Publishable, Slugged):
     """A branch of industry; filters by a branch also find the branches below it."""
+
+    # What search (cooperation/search.py) looks through.
+    search_fields = ["name", "name_en", "description"]
+    name_fields = [("name",), ("name_en",)]
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
@@ -337,7 +356,7 @@ class Industry(Publishable, Slugged):
     )
     description = models.TextField(_("description"), blank=True)
 
-    class Meta:
+    class Meta(Publishable.Meta):
         ordering = ["name"]
         verbose_name = _("industry")
         verbose_name_plural = _("industries")
@@ -381,11 +400,15 @@ class Industry(Publishable, Slugged):
 class Topic(Publishable, Slugged):
     """A theme of cooperation that is not a branch of industry (investment climate, culture…)."""
 
+    # What search (cooperation/search.py) looks through.
+    search_fields = ["name", "name_en", "description"]
+    name_fields = [("name",), ("name_en",)]
+
     name = models.CharField(_("name"), max_length=150, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    class Meta:
+    class Meta(Publishable.Meta):
         ordering = ["name"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
@@ -402,6 +425,10 @@ class Topic(Publishable, Slugged):
 
 
 class Region(Record, Slugged):
+    # What search (cooperation/search.py) looks through.
+    search_fields = ["name", "name_en", "capital", "capital_en", "summary", "summary_en"]
+    name_fields = [("name",), ("name_en",)]
+
     class Kind(models.TextChoices):
         REPUBLIC = "republic", _("republic")
         OBLAST = "oblast", _("oblast (region)")
@@ -434,7 +461,9 @@ class Region(Record, Slugged):
         Industry, blank=True, related_name="regions", verbose_name=_("key industries")
     )
 
-    class Meta:
+    _history_m2m_fields = ["industries"]
+
+    class Meta(Record.Meta):
         ordering = ["name"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
@@ -497,6 +526,18 @@ class OrganizationQuerySet(IndustryFilterMixin, PublishableQuerySet):
 
 
 class Organization(Record, Slugged):
+    # What search (cooperation/search.py) looks through.
+    search_fields = [
+        "name",
+        "name_en",
+        "short_name",
+        "short_name_en",
+        "description",
+        "description_en",
+    ]
+    name_fields = [("name",), ("short_name",), ("name_en",)]
+    search_related = ["aliases__name"]
+
     class Kind(models.TextChoices):
         ENTERPRISE = "enterprise", _("enterprise")
         HOLDING = "holding", _("holding company")
@@ -549,7 +590,9 @@ class Organization(Record, Slugged):
 
     objects = OrganizationQuerySet.as_manager()
 
-    class Meta:
+    _history_m2m_fields = ["industries"]
+
+    class Meta(Record.Meta):
         ordering = ["name"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
@@ -585,6 +628,8 @@ class OrganizationAlias(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("alias"), max_length=300)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("alias")
@@ -600,6 +645,18 @@ class OrganizationAlias(models.Model):
 
 
 class Person(Record, Slugged):
+    # What search (cooperation/search.py) looks through.
+    search_fields = [
+        "first_name",
+        "last_name",
+        "patronymic",
+        "first_name_en",
+        "last_name_en",
+        "bio",
+        "bio_en",
+    ]
+    name_fields = [("first_name", "last_name"), ("first_name_en", "last_name_en")]
+
     last_name = models.CharField(_("last name"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
@@ -608,7 +665,7 @@ class Person(Record, Slugged):
     bio = models.TextField(_("short biography"), blank=True)
     bio_en = models.TextField(_("short biography (English)"), blank=True)
 
-    class Meta:
+    class Meta(Record.Meta):
         ordering = ["last_name", "first_name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -726,6 +783,10 @@ class Position(Record):
 class Delegation(Record, Slugged):
     """One visit: who travelled where, grouping the events of that visit."""
 
+    # What search (cooperation/search.py) looks through.
+    search_fields = ["title", "title_en", "purpose", "purpose_en"]
+    name_fields = [("title",), ("title_en",)]
+
     title = models.CharField(_("title"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     home_country = models.ForeignKey(
@@ -773,6 +834,8 @@ class Delegation(Record, Slugged):
 
     start = partial_date_property("start_date", "start_precision")
     end = partial_date_property("end_date", "end_precision")
+
+    _history_m2m_fields = ["members", "organizations"]
 
     class Meta(Record.Meta):
         ordering = ["-start_date", "title"]
@@ -834,6 +897,19 @@ class EventQuerySet(IndustryFilterMixin, PublishableQuerySet):
 
 
 class Event(Record, Slugged):
+    # What search (cooperation/search.py) looks through.
+    search_fields = [
+        "title",
+        "title_en",
+        "summary",
+        "summary_en",
+        "city",
+        "city_en",
+        "venue",
+        "venue_en",
+    ]
+    name_fields = [("title",), ("title_en",)]
+
     class Kind(models.TextChoices):
         MEETING = "meeting", _("meeting")
         ROUND_TABLE = "round_table", _("round table")
@@ -918,6 +994,8 @@ class Event(Record, Slugged):
     start = partial_date_property("start_date", "start_precision")
     end = partial_date_property("end_date", "end_precision")
 
+    _history_m2m_fields = ["industries", "topics"]
+
     class Meta(Record.Meta):
         ordering = ["-start_date", "title"]
         verbose_name = _("event")
@@ -1000,6 +1078,8 @@ class Participation(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["event", "order", "id"]
         verbose_name = _("participant")
@@ -1051,6 +1131,8 @@ class EventOrganization(models.Model):
     role = models.CharField(
         _("role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "role", "organization__name"]
@@ -1138,6 +1220,10 @@ class AgreementQuerySet(IndustryFilterMixin, PublishableQuerySet):
 
 
 class Agreement(Record, Slugged):
+    # What search (cooperation/search.py) looks through.
+    search_fields = ["title", "title_en", "summary", "summary_en"]
+    name_fields = [("title",), ("title_en",)]
+
     class Kind(models.TextChoices):
         COOPERATION = "cooperation", _("cooperation agreement")
         MEMORANDUM = "memorandum", _("memorandum")
@@ -1179,6 +1265,8 @@ class Agreement(Record, Slugged):
     objects = AgreementQuerySet.as_manager()
 
     signed = partial_date_property("signed_date", "signed_precision")
+
+    _history_m2m_fields = ["industries", "topics"]
 
     class Meta(Record.Meta):
         ordering = ["-signed_date", "title"]
@@ -1236,6 +1324,8 @@ class AgreementParty(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["agreement", "order", "id"]
         verbose_name = _("party")
@@ -1278,6 +1368,8 @@ class Statement(Record):
         Topic, blank=True, related_name="statements", verbose_name=_("topics")
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    _history_m2m_fields = ["organizations", "topics"]
 
     class Meta(Record.Meta):
         ordering = ["event", "position", "id"]

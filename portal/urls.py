@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from cooperation.history import deleted_records_view
 from cooperation.sitemaps import sitemaps
 
 admin.site.site_header = _("Interregional cooperation")
@@ -23,6 +24,11 @@ urlpatterns = [
         name="robots",
     ),
     *i18n_patterns(
+        path(
+            "admin/deleted/",
+            admin.site.admin_view(deleted_records_view),
+            name="admin-deleted-records",
+        ),
         path("admin/", admin.site.urls),
         path("", include("cooperation.urls")),
         prefix_default_language=False,
