@@ -13,7 +13,7 @@ import icalendar
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
@@ -86,10 +86,7 @@ class _FilteredFeed(Feed):
 
     def link(self, search):
         # The list the feed follows, with the same filters.
-        try:
-            return reverse(self.list_url_name) + _query_string(search.request)
-        except NoReverseMatch:
-            return reverse("cooperation:home")
+        return reverse(self.list_url_name) + _query_string(search.request)
 
     def feed_url(self, search):
         return search.request.path + _query_string(search.request)
