@@ -196,6 +196,8 @@ def test_agreements_filtered_by_region_lead_to_the_agreement_and_its_english_pag
     expect(sections.get_by_role("link", name="Agreements", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Parties")).to_be_visible()
     expect(page.get_by_role("link", name="Sergey Mayorov")).to_be_visible()
+    # The source is cited in its own words, which screen readers must read as Russian.
+    expect(page.locator("section.sources blockquote")).to_have_attribute("lang", "ru")
     expect(page.get_by_role("navigation", name="Language")).to_contain_text("Русский")
 
 
