@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from .admin_extraction import EventFromSourceMixin, SourceExtractionMixin
 from .admin_import_export import SpreadsheetImportExportMixin
 from .admin_review import PartAdmin, PartInlineMixin, ReviewAdmin
 from .models import (
@@ -164,7 +165,7 @@ class RegionFactAdmin(RecordAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(PublishableAdmin):
+class SourceAdmin(SourceExtractionMixin, PublishableAdmin):
     list_display = ["title", "publisher", "published_on", "language", "cited_by_count", "state"]
     list_filter = ["kind", "language"]
     search_fields = ["title", "title_en", "publisher", "url", "text"]
@@ -172,7 +173,7 @@ class SourceAdmin(PublishableAdmin):
     fieldsets = [
         (None, {"fields": ["title", "title_en", ("kind", "language"), "state"]}),
         (_("Where it appeared"), {"fields": ["publisher", "url", "published_on", "photo_credits"]}),
-        (_("Text"), {"fields": ["text", "notes"]}),
+        (_("Text"), {"fields": ["text", "upload", "notes"]}),
         (_("Cited by"), {"fields": ["cited_by"]}),
         (_("Address and history"), {"fields": ["slug", ("created_at", "updated_at")]}),
     ]
@@ -446,7 +447,7 @@ class InvitationInline(TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SpreadsheetImportExportMixin, RecordAdmin):
+class EventAdmin(EventFromSourceMixin, SpreadsheetImportExportMixin, RecordAdmin):
     resource_classes = [EventResource]
     list_display = ["title", "kind", "dates", "status", "region", "city", "delegation", "state"]
     list_select_related = ["region", "delegation"]
