@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from . import search
-from .dates import PartialDate
+from .dates import PartialDate, Precision
 from .models import (
     Agreement,
     Country,
@@ -288,7 +288,8 @@ class PortalFilterSet(django_filters.FilterSet):
 
     # Relation paths, set by subclasses: {"region": ["regions"], "person": [...], ...}
     paths = {}
-    date_fields = None  # (start, end) of the record's dates, for date_from/date_to
+    # (start, end, start precision) fields of the record's dates, for date_from/date_to
+    date_fields = None
     facets = []
 
     def filter_search(self, queryset, name, value):
@@ -331,16 +332,23 @@ class PortalFilterSet(django_filters.FilterSet):
         return condition
 
     def filter_date_from(self, queryset, name, value):
-        start, end = self.date_fields
-        return queryset.filter(
-            Q(**{f"{end}__gte": value.date})
-            | Q(**{f"{end}__isnull": True, f"{start}__gte": value.date})
-            if end
-            else Q(**{f"{start}__gte": value.date})
-        )
+        """Records that last until `value` or later; "ноябрь 2024" may reach 15 November."""
+        start, end, precision = self.date_fields
+        day = value.date
+        could_reach = Q(**{f"{start}__gte": day})
+        if precision:
+            could_reach |= Q(**{precision: Precision.MONTH, f"{start}__gte": day.replace(day=1)})
+            could_reach |= Q(
+                **{precision: Precision.YEAR, f"{start}__gte": day.replace(month=1, day=1)}
+            )
+        if end:
+            return queryset.filter(
+                Q(**{f"{end}__gte": day}) | Q(**{f"{end}__isnull": True}) & could_reach
+            )
+        return queryset.filter(could_reach)
 
     def filter_date_to(self, queryset, name, value):
-        start, _end = self.date_fields
+        start = self.date_fields[0]
         return queryset.filter(**{f"{start}__lte": value.last_day()})
 
     # --- state for templates ---
@@ -438,7 +446,7 @@ class EventFilter(PortalFilterSet):
         "person": ["participations__person"],
         "organization": ["event_organizations__organization"],
     }
-    date_fields = ("start_date", "end_date")
+    date_fields = ("start_date", "end_date", "start_precision")
     facets = [
         RelatedFacet("region", _("Region"), "regions", Region, multiple=True),
         RelatedFacet("partner", _("Partner region"), "regions", Region),
@@ -503,7 +511,7 @@ class AgreementFilter(PortalFilterSet):
         "person": ["parties__signatory"],
         "organization": ["parties__organization"],
     }
-    date_fields = ("signed_date", None)
+    date_fields = ("signed_date", None, "signed_precision")
     facets = [
         RelatedFacet("region", _("Region"), "parties__organization__region", Region, multiple=True),
         RelatedFacet("partner", _("Partner region"), "parties__organization__region", Region),
@@ -662,7 +670,7 @@ class DelegationFilter(PortalFilterSet):
         "person": ["head", "members"],
         "organization": ["organizations"],
     }
-    date_fields = ("start_date", "end_date")
+    date_fields = ("start_date", "end_date", "start_precision")
     facets = [
         RelatedFacet("region", _("Region"), ["home_region", "host_region"], Region, multiple=True),
         CountryFacet("country", _("Country"), lambda c: Q(home_country=c) | Q(host_country=c)),
@@ -726,7 +734,7 @@ class SourceFilter(PortalFilterSet):
         label=_("Sort"),
     )
 
-    date_fields = ("published_on", None)
+    date_fields = ("published_on", None, None)
     facets = [
         ChoicesFacet("kind", _("Kind"), "kind", Source.Kind.choices),
         ChoicesFacet("language", _("Language"), "language", Source.Language.choices),

@@ -1,0 +1,95 @@
+"""A list page costs the same number of SQL queries however many records it shows or holds."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .factories import (
+    AgreementFactory,
+    AgreementPartyFactory,
+    CitationFactory,
+    DelegationFactory,
+    EventFactory,
+    IndustryFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    PositionFactory,
+    RegionFactory,
+    SourceFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/regions/",
+    "/organizations/",
+    "/organizations/?kind=enterprise&industry={industry}",
+    "/people/",
+    "/people/?region={region}",
+    "/delegations/",
+    "/events/",
+    "/events/?region={region}&industry={industry}&topic={topic}&date_from=2020",
+    "/agreements/",
+    "/agreements/?region={region}&partner={partner}",
+    "/industries/",
+    "/sources/",
+    "/search/?q=Встреча",
+    "/regions/{region}/{partner}/",
+    "/regions/{region}/",
+    "/events/?format=csv",
+    "/agreements/?format=json&region={region}",
+]
+
+
+def _world(size):
+    """`size` records of every kind, all linked to two regions, one industry and one topic."""
+    region, partner = RegionFactory(), RegionFactory()
+    parent = IndustryFactory()
+    industry = IndustryFactory(parent=parent)
+    topic = TopicFactory()
+    source = SourceFactory()
+    for n in range(size):
+        home = OrganizationFactory(region=region, country=region.country)
+        home.industries.add(industry)
+        guest = OrganizationFactory(region=partner, country=partner.country)
+        event = EventFactory(region=region, title=f"Встреча {n}")
+        event.industries.add(industry)
+        event.topics.add(topic)
+        for organization, side in ((home, region), (guest, partner)):
+            position = PositionFactory(organization=organization)
+            ParticipationFactory(event=event, person=position.person, side=side)
+        agreement = AgreementFactory(signed_at=event)
+        AgreementPartyFactory(agreement=agreement, organization=home)
+        AgreementPartyFactory(agreement=agreement, organization=guest)
+        DelegationFactory(home_region=partner, host_region=region)
+        SourceFactory()
+        for record in (event, agreement, home):
+            CitationFactory(source=source, content_object=record)
+    return {
+        "region": region.slug,
+        "partner": partner.slug,
+        "industry": parent.slug,
+        "topic": topic.slug,
+    }
+
+
+def _queries(client, url):
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_list_pages_cost_the_same_queries_for_few_and_many_records(client):
+    small = _world(2)
+    counts_small = {page: _queries(client, page.format(**small)) for page in PAGES}
+    large = _world(30)  # more than a page, on top of the first world
+    counts_large = {page: _queries(client, page.format(**large)) for page in PAGES}
+    assert counts_small == counts_large
+    print({page: count for page, count in counts_large.items()})
