@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import bulk_update_with_history, get_m2m_reverse_field_name
 
 from .history import restore_parts
@@ -132,8 +133,21 @@ def return_to_draft(modeladmin, request, queryset):
 # --- model admins -------------------------------------------------------------------------
 
 
+class ChoiceLabels(HistoricalRecordContextHelper):
+    """Differences between versions name choices as the form does ("in review", not "review")."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not field.many_to_many:
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """History, comparison and revert for every record; restoring brings back its parts."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChoiceLabels(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history hides the Revert button from those who may not revert, but would
@@ -179,7 +193,6 @@ class ReviewAdmin(HistoryAdmin):
     """A publishable record: its state moves by the actions and, within limits, the form."""
 
     actions = [submit_for_review, publish, return_to_draft]
-    history_list_display = ["state"]
 
     def has_publish_permission(self, request):
         return may_publish(request, self.model)
