@@ -102,6 +102,9 @@ def home(request):
             "upcoming_events": upcoming.order_by("start_date")[:HOME_ITEMS],
             "latest_agreements": LISTINGS["agreement"].queryset()[:HOME_ITEMS],
             "pairs": _busiest_pairs(),
+            "regions": Region.objects.published()
+            .select_related("country")
+            .order_by("country__name", "name"),
             "industries": filters.IndustryFacet().values(Organization.objects.published())[:8],
             "counts": {
                 key: LISTINGS[key].queryset().count()
@@ -139,10 +142,20 @@ def region_detail(request, slug):
     events = _visible(request, Event.objects.for_region(region).select_related("region"))
     agreements = _visible(request, Agreement.objects.for_region(region))
     delegations = [*region.delegations_sent.all(), *region.delegations_hosted.all()]
+    # Partners: the other regions of its published events, busiest first.
+    partners = (
+        Region.objects.published()
+        .exclude(pk=region.pk)
+        .filter(events_involving__in=Event.objects.published().filter(regions=region))
+        .annotate(event_count=Count("events_involving", distinct=True))
+        .select_related("country")
+        .order_by("-event_count", "name")
+    )
     return _render_record(
         request,
         "region_detail.html",
         region,
+        partners=partners,
         events=events,
         agreements=agreements,
         timeline_items=charts.timeline_items(
@@ -751,6 +764,11 @@ def region_pair(request, slug, partner):
             "statements": statements,
             "organizations": organizations,
             "filter_query": urlencode({"region": region.slug, "partner": other.slug}),
+            "timeline_items": charts.timeline_items(
+                events=events, agreements=agreements, delegations=delegations
+            ),
+            "year_counts": charts.years(events, "start_date"),
+            "industry_counts": charts.industries(events, agreements),
         },
     )
 
