@@ -237,6 +237,14 @@ def person_detail(request, slug):
                     "event",
                 ).order_by("-event__start_date"),
             ),
+            # Whom they met there: the other participants of each event.
+            Prefetch(
+                "participations__event__participations",
+                queryset=_visible(
+                    request, Participation.objects.select_related("person"), "person"
+                ),
+                to_attr="everyone",
+            ),
             Prefetch(
                 "statements",
                 queryset=_visible(
