@@ -21,3 +21,11 @@ def language_urls(context):
     request = context["request"]
     path = request.get_full_path()
     return [(code, name, translate_url(path, code)) for code, name in settings.LANGUAGES]
+
+
+@register.filter
+def without_person(participations, person):
+    """The participations of an event other than `person`'s own."""
+    return [
+        participation for participation in participations if participation.person_id != person.pk
+    ]
