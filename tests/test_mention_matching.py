@@ -36,7 +36,7 @@ def _best(mentions, candidates, kind, normal):
 
 
 def test_every_person_of_the_seed_article_is_linked_to_their_record(article_data):
-    mentions = [m for m in extract_mentions(ARTICLE.read_text(encoding="utf-8"))]
+    mentions = extract_mentions(ARTICLE.read_text(encoding="utf-8"))
     candidates = match_mentions(mentions)
     people = [m for m in mentions if m.type == PERSON]
     linked = {candidates[m.key][0].record.slug for m in people if candidates[m.key]}
