@@ -739,7 +739,7 @@ def region_pair(request, slug, partner):
         .filter(event__in=events.values("pk"), speaker__state=PublicationState.PUBLISHED)
         .select_related("speaker", "event")
         .prefetch_related(_published_citations())
-        .order_by("-event__start_date", "position", "id")
+        .order_by("-event__start_date", "event", "position", "id")
     )
     organizations = (
         Organization.objects.published()
