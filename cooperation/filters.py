@@ -295,6 +295,14 @@ class PortalFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return search.search(queryset, value)
 
+    def filter_industry(self, queryset, name, value):
+        """Filed under any of the industries or under an industry below one of them."""
+        if not value:
+            return queryset
+        ids = {pk for industry in value for pk in industry.with_descendants()}
+        model = queryset.model
+        return queryset.filter(pk__in=model.objects.filter(industries__in=ids).values("pk"))
+
     def filter_related(self, queryset, name, value):
         values = [value] if isinstance(value, models.Model) else list(value or [])
         if not values:
@@ -411,6 +419,14 @@ def _partner_filter():
     return PartnerFilter(method="filter_partner", label=_("Partner region or country"))
 
 
+def _by_date_or_title(date_field):
+    return django_filters.OrderingFilter(
+        fields=[(date_field, "date"), ("title", "title")],
+        field_labels={date_field: _("date"), "title": _("title")},
+        label=_("Sort"),
+    )
+
+
 def _date_filters():
     return (
         PartialDateFilter(method="filter_date_from", label=pgettext_lazy("dates", "From")),
@@ -432,11 +448,7 @@ class EventFilter(PortalFilterSet):
     person = SlugFilter(Person, label=_("Person"))
     organization = SlugFilter(Organization, label=_("Organization"))
     date_from, date_to = _date_filters()
-    sort = django_filters.OrderingFilter(
-        fields=[("start_date", "date"), ("title", "title")],
-        field_labels={"start_date": _("date"), "title": _("title")},
-        label=_("Sort"),
-    )
+    sort = _by_date_or_title("start_date")
 
     paths = {
         "region": ["regions"],
@@ -470,12 +482,6 @@ class EventFilter(PortalFilterSet):
         model = Event
         fields = []
 
-    def filter_industry(self, queryset, name, value):
-        if not value:
-            return queryset
-        ids = {pk for industry in value for pk in industry.with_descendants()}
-        return queryset.filter(pk__in=Event.objects.filter(industries__in=ids).values("pk"))
-
     def filter_when(self, queryset, name, value):
         today = datetime.date.today()
         last = Coalesce(F("end_date"), F("start_date"))
@@ -496,11 +502,7 @@ class AgreementFilter(PortalFilterSet):
     person = SlugFilter(Person, label=_("Signatory"))
     organization = SlugFilter(Organization, label=_("Party"))
     date_from, date_to = _date_filters()
-    sort = django_filters.OrderingFilter(
-        fields=[("signed_date", "date"), ("title", "title")],
-        field_labels={"signed_date": _("date"), "title": _("title")},
-        label=_("Sort"),
-    )
+    sort = _by_date_or_title("signed_date")
 
     paths = {
         "region": ["parties__organization__region"],
@@ -528,12 +530,6 @@ class AgreementFilter(PortalFilterSet):
     class Meta:
         model = Agreement
         fields = []
-
-    def filter_industry(self, queryset, name, value):
-        if not value:
-            return queryset
-        ids = {pk for industry in value for pk in industry.with_descendants()}
-        return queryset.filter(pk__in=Agreement.objects.filter(industries__in=ids).values("pk"))
 
 
 class OrganizationFilter(PortalFilterSet):
@@ -581,12 +577,6 @@ class OrganizationFilter(PortalFilterSet):
         if value == "enterprise":
             return queryset.businesses()
         return queryset.filter(kind=value)
-
-    def filter_industry(self, queryset, name, value):
-        if not value:
-            return queryset
-        ids = {pk for industry in value for pk in industry.with_descendants()}
-        return queryset.filter(pk__in=Organization.objects.filter(industries__in=ids).values("pk"))
 
     def filter_partner(self, queryset, name, value):
         if isinstance(value, Country):
@@ -656,11 +646,7 @@ class DelegationFilter(PortalFilterSet):
     person = SlugFilter(Person, label=_("Person"))
     organization = SlugFilter(Organization, label=_("Organization"))
     date_from, date_to = _date_filters()
-    sort = django_filters.OrderingFilter(
-        fields=[("start_date", "date"), ("title", "title")],
-        field_labels={"start_date": _("date"), "title": _("title")},
-        label=_("Sort"),
-    )
+    sort = _by_date_or_title("start_date")
 
     paths = {
         "region": ["home_region", "host_region"],
@@ -704,12 +690,6 @@ class RegionFilter(PortalFilterSet):
         model = Region
         fields = []
 
-    def filter_industry(self, queryset, name, value):
-        if not value:
-            return queryset
-        ids = {pk for industry in value for pk in industry.with_descendants()}
-        return queryset.filter(pk__in=Region.objects.filter(industries__in=ids).values("pk"))
-
     def filter_partner(self, queryset, name, value):
         """Regions that took part in a published event with the partner."""
         if value is None:
@@ -728,11 +708,7 @@ class SourceFilter(PortalFilterSet):
     kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label=_("Kind"))
     language = django_filters.ChoiceFilter(choices=Source.Language.choices, label=_("Language"))
     date_from, date_to = _date_filters()
-    sort = django_filters.OrderingFilter(
-        fields=[("published_on", "date"), ("title", "title")],
-        field_labels={"published_on": _("date"), "title": _("title")},
-        label=_("Sort"),
-    )
+    sort = _by_date_or_title("published_on")
 
     date_fields = ("published_on", None, None)
     facets = [
