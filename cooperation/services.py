@@ -15,9 +15,12 @@ from pathlib import Path
 
 import nh3
 import yaml
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from .dates import PartialDate
 from .models import (
@@ -46,6 +49,15 @@ from .models import (
     Statement,
     Topic,
 )
+
+# Written to each record's history, so that editors see where a version came from; in the
+# site's language, as the history stores the text.
+LOADED_REASON = _("Loaded from the article's data file")
+
+
+def _loaded_reason():
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(LOADED_REASON)
 
 
 class ArticleDataError(Exception):
@@ -142,6 +154,7 @@ class _ArticleLoader:
                 values.setdefault("state", PublicationState.PUBLISHED)
             obj = model(**lookup, **values)
             obj.full_clean()
+            obj._change_reason = _loaded_reason()
             obj.save()
             self.report.created[name] += 1
         else:
@@ -150,6 +163,7 @@ class _ArticleLoader:
                 for f in changed:
                     setattr(obj, f, values[f])
                 obj.full_clean()
+                obj._change_reason = _loaded_reason()
                 obj.save()
                 self.report.updated[name] += 1
         for relation, targets in (m2m or {}).items():
