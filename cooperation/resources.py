@@ -262,6 +262,7 @@ class RecordResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.publish_allowed = False
+        self.locks_reviewed = False
 
     def get_export_order(self):
         return tuple(self._meta.fields)
@@ -270,7 +271,10 @@ class RecordResource(resources.ModelResource):
         return tuple(self._meta.fields)
 
     def before_import(self, dataset, **kwargs):
-        self.publish_allowed = may_publish(kwargs.get("user"), self._meta.model)
+        user = kwargs.get("user")
+        self.publish_allowed = may_publish(user, self._meta.model)
+        # An editor in the admin; imports run from code (user None) are trusted.
+        self.locks_reviewed = user is not None and not self.publish_allowed
         # Without a slug column every row is a new record, named from its name.
         if dataset.headers and "slug" not in dataset.headers:
             dataset.append_col([""] * dataset.height, header="slug")
@@ -278,6 +282,7 @@ class RecordResource(resources.ModelResource):
     def import_instance(self, instance, row, **kwargs):
         new = instance.pk is None
         state_before = instance.state
+        before = {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -295,8 +300,26 @@ class RecordResource(resources.ModelResource):
         self.check_row(instance, row, lists, errors, new=new)
         self._check_sources(instance, row, lists, errors, new=new)
         self._check_state(instance, lists, errors, new=new, state_before=state_before)
+        if not new and state_before != PublicationState.DRAFT and self.locks_reviewed:
+            self._check_locked(instance, lists, errors, before=before, state_before=state_before)
         if errors:
             raise ValidationError(errors)
+
+    def _check_locked(self, instance, lists, errors, *, before, state_before):
+        """Records in review or published change only through a publisher (decision 0003).
+
+        An unchanged row passes, so that an editor can import a list they exported.
+        """
+        changed = any(getattr(instance, name) != value for name, value in before.items())
+        for field in self.get_import_fields():
+            if field.column_name in lists and not changed:
+                current = {obj.pk for obj in field.get_value(instance).all()}
+                changed = current != {obj.pk for obj in lists[field.column_name]}
+        if changed:
+            instance.state = state_before
+            errors.setdefault("state", []).append(
+                _("Only a publisher may change a record that is in review or published.")
+            )
 
     def check_row(self, instance, row, lists, errors, *, new):
         """Checks of one kind of record, beyond what the model itself validates."""

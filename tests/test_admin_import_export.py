@@ -95,6 +95,9 @@ def test_an_exported_csv_uploaded_again_shows_every_row_unchanged_and_saves_noth
 
 def test_confirming_an_import_saves_the_changes_shown_in_the_dry_run(client, editor):
     rows = _csv_rows(_export(client, "event"))
+    # Editors change drafts; a published record is a publisher's (see the next test).
+    Event.objects.filter(slug=rows[0]["slug"]).update(state="draft")
+    rows[0]["state"] = "draft"
     rows[0]["venue"] = "Казанская ратуша"
     response = _upload(client, "event", _csv_file(rows))
     assert Event.objects.filter(venue="Казанская ратуша").count() == 0
@@ -104,6 +107,18 @@ def test_confirming_an_import_saves_the_changes_shown_in_the_dry_run(client, edi
 
     assert response.status_code == 302
     assert Event.objects.get(slug=rows[0]["slug"]).venue == "Казанская ратуша"
+
+
+def test_an_editor_importing_a_change_to_a_published_record_is_told_it_is_a_publishers(
+    client, editor
+):
+    rows = _csv_rows(_export(client, "event"))
+    rows[0]["venue"] = "Казанская ратуша"
+    with translation.override("en"):
+        html = _upload(client, "event", _csv_file(rows)).content.decode()
+    assert "Only a publisher may change a record that is in review or published." in html
+    assert 'name="confirm"' not in html
+    assert Event.objects.filter(venue="Казанская ратуша").count() == 0
 
 
 def test_an_upload_with_a_bad_row_names_its_spreadsheet_row_and_column_and_offers_no_confirm(

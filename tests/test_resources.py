@@ -282,3 +282,32 @@ def test_publishing_by_import_needs_the_publish_permission_and_a_published_sourc
     dataset.pop()
     assert not _import(PersonResource, dataset, user=user).has_validation_errors()
     assert Person.objects.get(slug="ivan-ivanov").state == PublicationState.PUBLISHED
+
+
+@pytest.fixture
+def editor(db):
+    from django.contrib.auth.models import Group
+
+    user = User.objects.create_user("editor-import", password="not-a-secret-at-all")
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def test_an_editor_cannot_change_a_published_record_by_importing(editor):
+    exported = OrganizationResource().export()
+    kamaz = exported.headers.index("slug")
+    index = next(i for i, row in enumerate(exported) if row[kamaz] == "kamaz")
+    _edit(exported, index, name="ПАО «КАМАЗ» (переименовано)", state="draft")
+    before = _snapshot()
+    result = _import(OrganizationResource, exported, user=editor)
+    assert result.has_validation_errors()
+    assert "Only a publisher may change" in str(_errors(result))
+    assert _snapshot() == before
+
+
+def test_an_editor_may_import_an_unchanged_export_of_published_records(editor):
+    exported = OrganizationResource().export()
+    before = _snapshot()
+    result = _import(OrganizationResource, exported, user=editor)
+    assert not result.has_validation_errors(), _errors(result)
+    assert _snapshot() == before
