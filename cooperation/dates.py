@@ -5,6 +5,7 @@ A month-precision date is stored as the first day of that month, a year-precisio
 keeps the display honest ("сентябрь 2024", never "1 сентября 2024").
 """
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -86,8 +87,7 @@ def truncate(value, precision, *, end=False):
         return value.replace(month=12, day=31) if end else value.replace(month=1, day=1)
     if precision == Precision.MONTH:
         if end:
-            next_month = value.replace(day=28) + dt.timedelta(days=4)
-            return next_month - dt.timedelta(days=next_month.day)
+            return value.replace(day=calendar.monthrange(value.year, value.month)[1])
         return value.replace(day=1)
     return value
 

@@ -153,6 +153,13 @@ def _filename(key, extension):
     return f"{key}s-{timezone.localdate().isoformat()}.{extension}"
 
 
+def _inert(value):
+    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -168,7 +175,7 @@ def csv_response(request, queryset, key):
         # The byte order mark makes spreadsheet programs read the file as UTF-8.
         yield "\ufeff" + writer.writerow(headers)
         for row in _rows(request, queryset, key):
-            yield writer.writerow([row[header] for header in headers])
+            yield writer.writerow([_inert(row[header]) for header in headers])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(key, "csv")}"'

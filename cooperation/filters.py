@@ -87,6 +87,10 @@ class PartnerField(forms.CharField):
         value = (super().to_python(value) or "").strip()
         if not value:
             return None
+        if "\x00" in value or len(value) > 100:
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": value[:40]}
+            )
         found = Region.objects.published().filter(slug=value).first()
         if found is None and len(value) == 2:
             found = Country.objects.published().filter(code=value.upper()).first()

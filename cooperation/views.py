@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import charts, exports, filters
+from . import search as text_search
 from .models import (
     CITING,
     Agreement,
@@ -690,7 +691,7 @@ SEARCH_SHOWN = 5
 def search(request):
     q = request.GET.get("q", "").strip()[:200]
     groups = []
-    if q:
+    if text_search.words(q):  # punctuation alone matches nothing rather than everything
         for key in SEARCH_ORDER:
             listing = LISTINGS[key]
             found = listing.filterset({"q": q}, queryset=listing.queryset()).qs

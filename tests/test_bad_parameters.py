@@ -25,6 +25,9 @@ GARBAGE = [
     ("region", MARKUP),
     ("industry", "../../etc/passwd"),
     ("partner", "atlantis"),
+    ("partner", "\x00"),
+    ("date_to", "9999-12"),
+    ("date_from", "0001"),
     ("country", "ZZ"),
     ("person", MARKUP),
     ("organization", "' OR 1=1 --"),
@@ -74,13 +77,17 @@ def test_a_bad_value_does_not_hide_the_good_filters(client, article):
     assert response.context["problems"]
 
 
+def test_a_search_without_words_matches_nothing(client, article):
+    assert client.get("/search/", {"q": "!!! :*"}).context["groups"] == []
+
+
 def test_markup_in_a_value_is_shown_escaped(client, article):
     body = client.get("/events/", {"region": MARKUP}).content.decode()
     assert "&lt;script&gt;" in body
 
 
 def test_the_search_page_takes_garbage_too(client, article):
-    for q in (MARKUP, "а" * 5000, "\x00", "'; DROP TABLE"):
+    for q in (MARKUP, "а" * 5000, "\x00", "'; DROP TABLE", ":*", "!!!"):
         response = client.get("/search/", {"q": q})
         assert response.status_code == 200
         assert "<script>alert" not in response.content.decode()

