@@ -11,7 +11,7 @@ import json
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from .models import localized
+from .models import localized, published_or_none
 
 CHUNK = 1000
 
@@ -22,6 +22,15 @@ def _names(objects):
 
 def _slugs(objects):
     return "; ".join(obj.slug for obj in objects)
+
+
+def _public(obj):
+    return published_or_none(obj)
+
+
+def _slug(obj):
+    """A related record's slug, if the public may see it."""
+    return obj.slug if _public(obj) else ""
 
 
 def _partial(value):
@@ -46,7 +55,7 @@ COLUMNS = {
         ("status", lambda e: e.status),
         ("start", lambda e: _partial(e.start)),
         ("end", lambda e: _partial(e.end)),
-        ("region", lambda e: e.region.slug if e.region else ""),
+        ("region", lambda e: _slug(e.region)),
         ("regions_involved", lambda e: _slugs(e.regions.all())),
         ("city", lambda e: e.city),
         ("venue", lambda e: e.venue),
@@ -69,19 +78,21 @@ COLUMNS = {
         ("kind", lambda a: a.kind),
         ("status", lambda a: a.status),
         ("signed", lambda a: _partial(a.signed)),
-        ("signed_at", lambda a: a.signed_at.slug if a.signed_at else ""),
+        ("signed_at", lambda a: _slug(a.signed_at)),
         ("parties", lambda a: "; ".join(str(p.organization) for p in a.parties.all())),
         (
             "regions",
             lambda a: "; ".join(
                 dict.fromkeys(
-                    p.organization.region.slug for p in a.parties.all() if p.organization.region
+                    _slug(p.organization.region)
+                    for p in a.parties.all()
+                    if _public(p.organization.region)
                 )
             ),
         ),
         (
             "signatories",
-            lambda a: "; ".join(str(p.signatory) for p in a.parties.all() if p.signatory),
+            lambda a: "; ".join(str(p.signatory) for p in a.parties.all() if _public(p.signatory)),
         ),
         ("industries", lambda a: _slugs(a.industries.all())),
         ("topics", lambda a: _slugs(a.topics.all())),
@@ -93,9 +104,9 @@ COLUMNS = {
         ("name_en", lambda o: o.name_en),
         ("short_name", lambda o: o.short_name),
         ("kind", lambda o: o.kind),
-        ("country", lambda o: o.country.code if o.country else ""),
-        ("region", lambda o: o.region.slug if o.region else ""),
-        ("parent", lambda o: o.parent.slug if o.parent else ""),
+        ("country", lambda o: o.country.code if _public(o.country) else ""),
+        ("region", lambda o: _slug(o.region)),
+        ("parent", lambda o: _slug(o.parent)),
         ("industries", lambda o: _slugs(o.industries.all())),
         ("website", lambda o: o.website),
     ],
@@ -113,15 +124,15 @@ COLUMNS = {
         ("title_en", lambda d: d.title_en),
         ("start", lambda d: _partial(d.start)),
         ("end", lambda d: _partial(d.end)),
-        ("home_region", lambda d: d.home_region.slug if d.home_region else ""),
-        ("host_region", lambda d: d.host_region.slug if d.host_region else ""),
-        ("head", lambda d: str(d.head) if d.head else ""),
+        ("home_region", lambda d: _slug(d.home_region)),
+        ("host_region", lambda d: _slug(d.host_region)),
+        ("head", lambda d: str(d.head) if _public(d.head) else ""),
     ],
     "region": [
         ("slug", lambda r: r.slug),
         ("name", lambda r: r.name),
         ("name_en", lambda r: r.name_en),
-        ("country", lambda r: r.country.code),
+        ("country", lambda r: r.country.code if _public(r.country) else ""),
         ("kind", lambda r: r.kind),
         ("iso_code", lambda r: r.iso_code),
         ("capital", lambda r: localized(r, "capital")),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from .dates import Precision
 from .filters import AgreementFilter, EventFilter
-from .models import Agreement, Event, Industry, localized
+from .models import Agreement, Event, Industry, localized, published_or_none
 
 FEED_ITEMS = 50
 
@@ -152,7 +152,7 @@ class AgreementFeed(_FilteredFeed):
 
 def _place(event):
     parts = [localized(event, "venue"), localized(event, "city")]
-    if event.region_id:
+    if published_or_none(event.region):
         parts.append(str(event.region))
     return ", ".join(part for part in parts if part)
 

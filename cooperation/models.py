@@ -53,6 +53,13 @@ def _is_english():
     return (get_language() or "").startswith("en")
 
 
+def published_or_none(obj):
+    """`obj` when the public may see it; a draft (or nothing) gives None."""
+    if obj is None or not getattr(obj, "is_published", True):
+        return None
+    return obj
+
+
 def localized(obj, field):
     """The Latin/English form of a field on the English site, when the record has one."""
     if _is_english():

@@ -7,6 +7,7 @@ from cooperation.models import PublicationState
 from .factories import (
     AgreementFactory,
     AgreementPartyFactory,
+    DelegationFactory,
     EventFactory,
     IndustryFactory,
     OrganizationFactory,
@@ -33,8 +34,16 @@ def drafts(article):
     agreement = AgreementFactory(title=f"{SECRET}ое соглашение", state=DRAFT)
     AgreementPartyFactory(agreement=agreement, organization=organization)
     # Draft people and regions linked to published records stay hidden too.
-    published = EventFactory(title="Открытая встреча")
+    published = EventFactory(title="Открытая встреча", region=region, city="Город")
     ParticipationFactory(event=published, person=person, side=region)
+    DelegationFactory(head=person, home_region=region, home_country=region.country)
+    OrganizationFactory(name="Открытый завод", region=region, country=region.country)
+    agreement = AgreementFactory(title="Открытое соглашение", signed_at=published)
+    AgreementPartyFactory(
+        agreement=agreement,
+        organization=OrganizationFactory(region=region, country=region.country),
+        signatory=person,
+    )
     return region
 
 
@@ -58,6 +67,11 @@ PAGES = [
     "/organizations/?format=csv",
     "/people/?format=json",
     "/regions/?format=csv",
+    "/delegations/?format=csv",
+    "/events/feed/",
+    "/agreements/feed/",
+    "/events/calendar.ics",
+    "/sitemap.xml",
 ]
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import translate_url
 
 from cooperation.models import localized as _localized
+from cooperation.models import published_or_none
 
 register = template.Library()
 
@@ -29,3 +30,9 @@ def without_person(participations, person):
     return [
         participation for participation in participations if participation.person_id != person.pk
     ]
+
+
+@register.filter
+def public(obj):
+    """The related record if the public may see it, else None: `{{ event.region|public }}`."""
+    return published_or_none(obj)
