@@ -179,7 +179,7 @@ class RelatedFacet(Facet):
 
     def __init__(self, param, label, paths, model, multiple=False, limit=FACET_LIMIT):
         super().__init__(param, label, multiple)
-        self.paths = [paths] if isinstance(paths, str) else paths
+        self.paths = paths if isinstance(paths, list) else [paths]
         self.model, self.limit = model, limit
 
     def values(self, queryset):
@@ -188,10 +188,11 @@ class RelatedFacet(Facet):
         for path in self.paths:
             rows = (
                 queryset.order_by()
-                .filter(**{f"{path}__isnull": False})
-                .values_list(path)
+                .annotate(facet_value=F(path) if isinstance(path, str) else path)
+                .filter(facet_value__isnull=False)
+                .values_list("facet_value")
                 .annotate(n=Count("pk", distinct=True))
-                .values_list(path, "n")
+                .values_list("facet_value", "n")
             )
             for pk, n in rows:
                 counts[pk] = counts.get(pk, 0) + n
@@ -623,10 +624,12 @@ class PersonFilter(PortalFilterSet):
         "organization": ["positions__organization"],
     }
     facets = [
+        # A position's region, or its organization's: one value per position, so that a
+        # person is counted once even when both name the same region.
         RelatedFacet(
             "region",
             _("Region"),
-            ["positions__region", "positions__organization__region"],
+            Coalesce("positions__region", "positions__organization__region"),
             Region,
             multiple=True,
         ),
