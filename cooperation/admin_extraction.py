@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .admin_review import is_locked
 from .dates import Precision
 from .extraction import (
     CREATE,
@@ -33,7 +34,15 @@ from .extraction import (
     plain_text,
 )
 from .forms import MentionFormSet, SourceAdminForm
-from .models import Citation, Country, EventOrganization, Organization, Participation, Person
+from .models import (
+    Citation,
+    Country,
+    EventOrganization,
+    Organization,
+    Participation,
+    Person,
+    PublicationState,
+)
 
 
 def _admin_url(model, view, *args):
@@ -113,27 +122,39 @@ class SourceExtractionMixin:
         )
         if request.method == "POST" and formset.is_valid():
             choices = formset.choices()
-            missing = _missing_permissions(request.user, choices)
-            if missing:
-                raise PermissionDenied
-            created, linked = mentions_confirm(source=source, choices=choices)
-            messages.success(
-                request,
-                _("%(created)s and %(linked)s, all citing this source.")
-                % {
-                    "created": ngettext(
-                        "%(count)d draft created", "%(count)d drafts created", len(created)
+            locked = _locked_links(request, source, choices)
+            if locked:
+                messages.error(
+                    request,
+                    _(
+                        "This source is already public, and only a publisher may add it to "
+                        "records in review or published: %(records)s. Ignore these mentions "
+                        "or ask a publisher."
                     )
-                    % {"count": len(created)},
-                    "linked": ngettext(
-                        "%(count)d existing record linked",
-                        "%(count)d existing records linked",
-                        len(linked),
-                    )
-                    % {"count": len(linked)},
-                },
-            )
-            return HttpResponseRedirect(_admin_url(self.model, "change", quote(source.pk)))
+                    % {"records": ", ".join(str(record) for record in locked)},
+                )
+            else:
+                missing = _missing_permissions(request.user, choices)
+                if missing:
+                    raise PermissionDenied
+                created, linked = mentions_confirm(source=source, choices=choices)
+                messages.success(
+                    request,
+                    _("%(created)s and %(linked)s, all citing this source.")
+                    % {
+                        "created": ngettext(
+                            "%(count)d draft created", "%(count)d drafts created", len(created)
+                        )
+                        % {"count": len(created)},
+                        "linked": ngettext(
+                            "%(count)d existing record linked",
+                            "%(count)d existing records linked",
+                            len(linked),
+                        )
+                        % {"count": len(linked)},
+                    },
+                )
+                return HttpResponseRedirect(_admin_url(self.model, "change", quote(source.pk)))
         context = {
             **self.admin_site.each_context(request),
             "title": _("People, organizations and places in this source"),
@@ -166,6 +187,19 @@ class SourceExtractionMixin:
         if dated:
             params["start_date"], params["start_precision"] = dated
         return HttpResponseRedirect(_admin_url(Event, "add") + "?" + urlencode(params))
+
+
+def _locked_links(request, source, choices):
+    """Records a link would cite a public source on, beyond what this user may change.
+
+    A draft source cites nothing publicly until a publisher publishes it, so linking is
+    free then; a published one would change a reviewed record at once (decision 0003).
+    """
+    if source.state == PublicationState.DRAFT:
+        return []
+    return [
+        value for _mention, action, value in choices if action == LINK and is_locked(request, value)
+    ]
 
 
 def _missing_permissions(user, choices):

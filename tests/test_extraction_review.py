@@ -173,3 +173,22 @@ def test_a_source_without_text_says_so(client, editor):
     response = client.get(_url(source))
     assert response.status_code == 200
     assert response.context["has_text"] is False
+
+
+def test_an_editor_cannot_cite_a_published_source_on_published_records(client, editor, visit):
+    visit.state = PublicationState.PUBLISHED
+    visit.save()
+    ageev = Person.objects.get(slug="shamil-ageev")
+    page = client.get(_url(visit))
+    response = client.post(_url(visit), _post_data(page))
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not ageev.citations.filter(source=visit).exists()
+    assert not Person.objects.filter(last_name="Жаксыбеков").exists()  # nothing half done
+
+
+def test_an_editor_may_link_published_records_to_a_draft_source(client, editor, visit):
+    ageev = Person.objects.get(slug="shamil-ageev")
+    page = client.get(_url(visit))
+    client.post(_url(visit), _post_data(page))
+    assert ageev.citations.filter(source=visit).exists()
