@@ -237,21 +237,11 @@ class IndustryFacet(Facet):
 
     def values(self, queryset):
         industries = list(Industry.objects.published())
-        below = {}
-        for industry in industries:
-            below.setdefault(industry.parent_id, []).append(industry.pk)
-
-        def subtree(pk):
-            ids, frontier = [pk], [pk]
-            while frontier:
-                frontier = [c for p in frontier for c in below.get(p, []) if c not in ids]
-                ids.extend(frontier)
-            return ids
-
+        trees = Industry.objects.published().subtrees()
         totals = queryset.order_by().aggregate(
             **{
                 f"i{industry.pk}": Count(
-                    "pk", distinct=True, filter=Q(**{f"{self.path}__in": subtree(industry.pk)})
+                    "pk", distinct=True, filter=Q(**{f"{self.path}__in": trees[industry.pk]})
                 )
                 for industry in industries
             }
@@ -304,7 +294,9 @@ class PortalFilterSet(django_filters.FilterSet):
         """Filed under any of the industries or under an industry below one of them."""
         if not value:
             return queryset
-        ids = {pk for industry in value for pk in industry.with_descendants()}
+        # Published industries only, as the facet counts them.
+        trees = Industry.objects.published().subtrees()
+        ids = {pk for industry in value for pk in trees[industry.pk]}
         model = queryset.model
         return queryset.filter(pk__in=model.objects.filter(industries__in=ids).values("pk"))
 
