@@ -19,6 +19,7 @@ from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import bulk_update_with_history, get_m2m_reverse_field_name
 
+from . import page_cache
 from .history import restore_parts
 from .models import PublicationState, Publishable, Record
 
@@ -60,6 +61,8 @@ def _set_state(modeladmin, request, records, state, reason):
         default_user=request.user,
         default_change_reason=str(reason),
     )
+    # A bulk update sends no signals: the public pages are told here.
+    page_cache.content_changed()
     return len(records)
 
 

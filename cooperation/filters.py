@@ -11,17 +11,19 @@ with the other filters applied, each facet counted by one aggregate query.
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from . import search
+from . import page_cache, search
 from .dates import PartialDate, Precision
 from .models import (
     Agreement,
@@ -127,6 +129,40 @@ class SlugFilter(django_filters.ModelChoiceFilter):
         super().__init__(**kwargs)
 
 
+def any_of(model, conditions, correlated=False):
+    """A condition on `model` met when any (lookup, value) of `conditions` holds.
+
+    A lookup that crosses a to-many relation (a record's regions, participants, parties)
+    becomes its own subquery: joined into the query, it would repeat each record once per
+    related row, and two of them would multiply each other. `correlated` asks for EXISTS
+    subqueries, which look up each record by index: for the conditions of a count, where
+    an IN subquery would be built in full however few records are counted.
+    """
+    result = Q()
+    for lookup, value in conditions:
+        if not _crosses_to_many(model, lookup):
+            result |= Q(**{lookup: value})
+        elif correlated:
+            result |= Q(Exists(model.objects.filter(pk=OuterRef("pk"), **{lookup: value})))
+        else:
+            result |= Q(pk__in=model.objects.filter(**{lookup: value}).values("pk"))
+    return result
+
+
+def _crosses_to_many(model, lookup):
+    for part in lookup.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # a lookup such as "in"
+        if field.one_to_many or field.many_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
 # --- facets -------------------------------------------------------------------------------
 
 
@@ -160,22 +196,31 @@ class ChoicesFacet(Facet):
         super().__init__(param, label)
         self.field, self.choices = field, dict(choices)
 
-    def values(self, queryset):
-        counts = dict(
+    def counts(self, queryset):
+        return dict(
             queryset.order_by()
             .values_list(self.field)
-            .annotate(n=Count("pk", distinct=True))
+            .annotate(n=Count("pk"))
             .values_list(self.field, "n")
         )
+
+    def values(self, queryset):
+        return self.rows(self.counts(queryset))
+
+    def rows(self, counts):
         return [
-            (value, label, counts[value])
+            (value, str(label), counts[value])
             for value, label in self.choices.items()
             if counts.get(value)
         ]
 
 
 class RelatedFacet(Facet):
-    """Counts grouped by one relation path, for related records (regions, topics, people)."""
+    """Counts grouped by one relation path, for related records (regions, topics, people).
+
+    The most frequent values are chosen in the database, so that a facet over 50 000
+    people sends a dozen rows, not 50 000.
+    """
 
     def __init__(self, param, label, paths, model, multiple=False, limit=FACET_LIMIT):
         super().__init__(param, label, multiple)
@@ -184,20 +229,23 @@ class RelatedFacet(Facet):
 
     def values(self, queryset):
         counts = {}
-        # Paths that never meet on one record (a delegation's home and host) add up.
+        # Paths that never meet on one record (a delegation's home and host) add up, so with
+        # more than one path every value is counted before the top is taken.
         for path in self.paths:
             rows = (
                 queryset.order_by()
                 .annotate(facet_value=F(path) if isinstance(path, str) else path)
-                .filter(facet_value__isnull=False)
+                .filter(facet_value__in=self.model.objects.published().values("pk"))
                 .values_list("facet_value")
                 .annotate(n=Count("pk", distinct=True))
                 .values_list("facet_value", "n")
             )
+            if len(self.paths) == 1:
+                rows = rows.order_by("-n", "facet_value")[: self.limit]
             for pk, n in rows:
                 counts[pk] = counts.get(pk, 0) + n
-        top = sorted(counts, key=counts.get, reverse=True)[: self.limit]
-        objects = self.model.objects.published().filter(pk__in=top)
+        top = sorted(counts, key=lambda pk: (-counts[pk], pk))[: self.limit]
+        objects = self.model.objects.filter(pk__in=top)
         return sorted(
             ((obj.slug, str(obj), counts[obj.pk]) for obj in objects),
             key=lambda row: (-row[2], row[1]),
@@ -205,17 +253,24 @@ class RelatedFacet(Facet):
 
 
 class CountryFacet(Facet):
-    """Conditional counts, one per country, in one aggregate query (countries are few)."""
+    """Conditional counts, one per country, in one aggregate query (countries are few).
 
-    def __init__(self, param, label, condition):
+    A record counts for a country when any of `paths` leads to it.
+    """
+
+    def __init__(self, param, label, paths):
         super().__init__(param, label)
-        self.condition = condition
+        self.paths = paths
 
     def values(self, queryset):
         countries = list(Country.objects.published())
+        model = queryset.model
         totals = queryset.order_by().aggregate(
             **{
-                f"c{country.pk}": Count("pk", distinct=True, filter=self.condition(country))
+                f"c{country.pk}": Count(
+                    "pk",
+                    filter=any_of(model, [(path, country) for path in self.paths], correlated=True),
+                )
                 for country in countries
             }
         )
@@ -227,7 +282,12 @@ class CountryFacet(Facet):
 
 
 class IndustryFacet(Facet):
-    """Each industry counts what is filed under it and under the industries below it."""
+    """Each industry counts what is filed under it and under the industries below it.
+
+    One aggregate query over the table of links: a count per industry, and for each
+    broader industry the distinct records filed anywhere in its branch (branches at one
+    depth do not overlap, so each depth is one GROUP BY; they come together by UNION ALL).
+    """
 
     multiple = True
 
@@ -236,22 +296,47 @@ class IndustryFacet(Facet):
         self.path = path
 
     def values(self, queryset):
-        industries = list(Industry.objects.published())
+        industries = {industry.pk: industry for industry in Industry.objects.published()}
         trees = Industry.objects.published().subtrees()
-        totals = queryset.order_by().aggregate(
-            **{
-                f"i{industry.pk}": Count(
-                    "pk", distinct=True, filter=Q(**{f"{self.path}__in": trees[industry.pk]})
-                )
-                for industry in industries
-            }
-        )
+        field = queryset.model._meta.get_field(self.path)
+        owner, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        links = field.remote_field.through.objects.filter(
+            **{f"{owner}__in": queryset.order_by().values("pk")}
+        ).order_by()
+        query = links.values_list(target).annotate(n=Count("pk"))
+        for branches in _by_depth(trees):
+            ancestor = Case(
+                *[When(**{f"{target}__in": trees[pk]}, then=Value(pk)) for pk in branches],
+                output_field=models.BigIntegerField(),
+            )
+            query = query.union(
+                links.annotate(ancestor=ancestor)
+                .filter(ancestor__isnull=False)
+                .values_list("ancestor")
+                .annotate(n=Count(owner, distinct=True)),
+                all=True,
+            )
+        counts = {}
+        for pk, n in query:
+            # A branch's count is the largest: its own links are among the branch's.
+            counts[pk] = max(n, counts.get(pk, 0))
         rows = [
-            (industry.slug, str(industry), totals[f"i{industry.pk}"])
-            for industry in industries
-            if totals[f"i{industry.pk}"]
+            (industries[pk].slug, str(industries[pk]), n)
+            for pk, n in counts.items()
+            if pk in industries and n
         ]
         return sorted(rows, key=lambda row: (-row[2], row[1]))
+
+
+def _by_depth(trees):
+    """The industries with branches below them, grouped by how many broader industries each
+    has: within a group no branch holds another."""
+    groups = {}
+    for pk, ids in trees.items():
+        if len(ids) > 1:
+            depth = sum(1 for other, branch in trees.items() if other != pk and pk in branch)
+            groups.setdefault(depth, []).append(pk)
+    return [groups[depth] for depth in sorted(groups)]
 
 
 class YearFacet(Facet):
@@ -267,7 +352,7 @@ class YearFacet(Facet):
             .filter(**{f"{self.field}__isnull": False})
             .annotate(year=ExtractYear(self.field))
             .values_list("year")
-            .annotate(n=Count("pk", distinct=True))
+            .annotate(n=Count("pk"))
             .values_list("year", "n")
         )
         return sorted(((str(year), str(year), n) for year, n in rows), reverse=True)
@@ -304,37 +389,24 @@ class PortalFilterSet(django_filters.FilterSet):
         values = [value] if isinstance(value, models.Model) else list(value or [])
         if not values:
             return queryset
-        condition = Q()
-        for path in self.paths[name]:
-            condition |= Q(**{f"{path}__in": values})
-        return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+        model = queryset.model
+        return queryset.filter(any_of(model, [(f"{p}__in", values) for p in self.paths[name]]))
 
     def filter_partner(self, queryset, name, value):
         if value is None:
             return queryset
-        condition = Q()
         if isinstance(value, Country):
-            for path in self.paths.get("partner_country", []):
-                condition |= Q(**{path: value})
-            for path in self.paths["partner"]:
-                condition |= Q(**{f"{path}__country": value})
+            conditions = [(path, value) for path in self.paths.get("partner_country", [])]
+            conditions += [(f"{path}__country", value) for path in self.paths["partner"]]
         else:
-            for path in self.paths["partner"]:
-                condition |= Q(**{path: value})
-        return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+            conditions = [(path, value) for path in self.paths["partner"]]
+        return queryset.filter(any_of(queryset.model, conditions))
 
     def filter_country(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(
-            pk__in=queryset.model.objects.filter(self.country_condition(value)).values("pk")
-        )
-
-    def country_condition(self, country):
-        condition = Q()
-        for path in self.paths["country"]:
-            condition |= Q(**{path: country})
-        return condition
+        conditions = [(path, value) for path in self.paths["country"]]
+        return queryset.filter(any_of(queryset.model, conditions))
 
     def filter_date_from(self, queryset, name, value):
         """Records that last until `value` or later; "ноябрь 2024" may reach 15 November."""
@@ -376,13 +448,25 @@ class PortalFilterSet(django_filters.FilterSet):
         return queryset
 
     def facet_values(self):
-        """[(facet, [(value, label, count, selected)])] for the template to link."""
-        result = []
+        """[(facet, [FacetValue])] for the template to link.
+
+        A facet counts over the results of every other filter: over tens of thousands of
+        records that is many aggregates, so the counts are kept in the cache until the
+        content changes (cooperation.page_cache), all of a page's fetched in one go.
+        """
+        language = get_language()
+        plans = []
         for facet in self.facets:
             excluded = ("date_from", "date_to") if facet.param == "year" else (facet.param,)
-            rows = facet.values(self.queryset_without(*excluded))
+            base = self.queryset_without(*excluded)
+            key = page_cache.query_key("facet", facet.param, language, base)
+            plans.append((facet, key, partial(facet.values, base)))
+        kept = page_cache.kept_results({key: compute for _facet, key, compute in plans})
+        result = []
+        for facet, key, _compute in plans:
             selected = self.selected(facet.param)
-            result.append((facet, [FacetValue(v, label, n, v in selected) for v, label, n in rows]))
+            values = [FacetValue(v, label, n, v in selected) for v, label, n in kept[key]]
+            result.append((facet, values))
         return result
 
     def selected(self, param):
@@ -462,7 +546,7 @@ class EventFilter(PortalFilterSet):
         CountryFacet(
             "country",
             _("Country"),
-            lambda c: Q(regions__country=c) | Q(participations__side_country=c),
+            ["regions__country", "participations__side_country"],
         ),
         IndustryFacet(),
         RelatedFacet("topic", _("Topic"), "topics", Topic, multiple=True),
@@ -514,7 +598,7 @@ class AgreementFilter(PortalFilterSet):
     facets = [
         RelatedFacet("region", _("Region"), "parties__organization__region", Region, multiple=True),
         RelatedFacet("partner", _("Partner region"), "parties__organization__region", Region),
-        CountryFacet("country", _("Country"), lambda c: Q(parties__organization__country=c)),
+        CountryFacet("country", _("Country"), ["parties__organization__country"]),
         IndustryFacet(),
         RelatedFacet("topic", _("Topic"), "topics", Topic, multiple=True),
         ChoicesFacet("kind", _("Kind"), "kind", Agreement.Kind.choices),
@@ -527,6 +611,21 @@ class AgreementFilter(PortalFilterSet):
     class Meta:
         model = Agreement
         fields = []
+
+
+class OrganizationKindFacet(ChoicesFacet):
+    """Kinds of organization, and first "all businesses", the sum of the business kinds."""
+
+    def __init__(self):
+        choices = [(v, label) for v, label in Organization.Kind.choices if v != "enterprise"]
+        super().__init__("kind", _("Kind"), "kind", choices)
+
+    def values(self, queryset):
+        counts = self.counts(queryset)
+        # Kinds do not overlap, so the businesses' total is a sum of their counts.
+        businesses = sum(counts.get(kind, 0) for kind in Organization.BUSINESS_KINDS)
+        label = str(OrganizationFilter.KIND_CHOICES[0][1])
+        return [("enterprise", label, businesses)] * bool(businesses) + self.rows(counts)
 
 
 class OrganizationFilter(PortalFilterSet):
@@ -553,17 +652,15 @@ class OrganizationFilter(PortalFilterSet):
     }
     facets = [
         RelatedFacet("region", _("Region"), "region", Region, multiple=True),
-        CountryFacet("country", _("Country"), lambda c: Q(country=c)),
+        CountryFacet("country", _("Country"), ["country"]),
         RelatedFacet("partner", _("Works with region"), "partnerships__partner_region", Region),
         CountryFacet(
             "partner",
             _("Works with country"),
-            lambda c: (
-                Q(partnerships__partner_country=c) | Q(partnerships__partner_region__country=c)
-            ),
+            ["partnerships__partner_country", "partnerships__partner_region__country"],
         ),
         IndustryFacet(),
-        ChoicesFacet("kind", _("Kind"), "kind", KIND_CHOICES[1:]),
+        OrganizationKindFacet(),
     ]
 
     class Meta:
@@ -577,29 +674,9 @@ class OrganizationFilter(PortalFilterSet):
 
     def filter_partner(self, queryset, name, value):
         if isinstance(value, Country):
-            condition = Q(partnerships__partner_country=value) | Q(
-                partnerships__partner_region__country=value
-            )
-            return queryset.filter(pk__in=Organization.objects.filter(condition).values("pk"))
+            paths = ["partnerships__partner_country", "partnerships__partner_region__country"]
+            return queryset.filter(any_of(Organization, [(path, value) for path in paths]))
         return super().filter_partner(queryset, name, value)
-
-    def facet_values(self):
-        rows = super().facet_values()
-        # The kind facet also offers "all businesses", counted like the others.
-        for facet, values in rows:
-            if facet.param == "kind":
-                total = self.queryset_without("kind").businesses().count()
-                if total:
-                    values.insert(
-                        0,
-                        FacetValue(
-                            "enterprise",
-                            str(self.KIND_CHOICES[0][1]),
-                            total,
-                            "enterprise" in self.selected("kind"),
-                        ),
-                    )
-        return rows
 
 
 class PersonFilter(PortalFilterSet):
@@ -628,7 +705,7 @@ class PersonFilter(PortalFilterSet):
         CountryFacet(
             "country",
             _("Country"),
-            lambda c: Q(positions__country=c) | Q(positions__organization__country=c),
+            ["positions__country", "positions__organization__country"],
         ),
         RelatedFacet("organization", _("Organization"), "positions__organization", Organization),
     ]
@@ -658,7 +735,7 @@ class DelegationFilter(PortalFilterSet):
     date_fields = ("start_date", "end_date", "start_precision")
     facets = [
         RelatedFacet("region", _("Region"), ["home_region", "host_region"], Region, multiple=True),
-        CountryFacet("country", _("Country"), lambda c: Q(home_country=c) | Q(host_country=c)),
+        CountryFacet("country", _("Country"), ["home_country", "host_country"]),
         YearFacet("start_date"),
         RelatedFacet("person", _("Person"), "members", Person),
         RelatedFacet("organization", _("Organization"), "organizations", Organization),
@@ -680,7 +757,7 @@ class RegionFilter(PortalFilterSet):
 
     paths = {"country": ["country"]}
     facets = [
-        CountryFacet("country", _("Country"), lambda c: Q(country=c)),
+        CountryFacet("country", _("Country"), ["country"]),
         IndustryFacet(),
         ChoicesFacet("kind", _("Kind"), "kind", Region.Kind.choices),
     ]
@@ -699,7 +776,9 @@ class RegionFilter(PortalFilterSet):
             if isinstance(value, Country)
             else events.filter(regions=value)
         )
-        queryset = queryset.filter(events_involving__in=events).distinct()
+        # A subquery rather than a join, so that each region stays one row for the counts.
+        involved = Event.regions.through.objects.filter(event__in=events).values("region")
+        queryset = queryset.filter(pk__in=involved)
         return queryset.exclude(pk=value.pk) if isinstance(value, Region) else queryset
 
 

@@ -10,10 +10,12 @@ import nh3
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
@@ -22,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from slugify import slugify
 
+from . import search
 from .dates import PartialDate, Precision, format_range, truncate
 
 SLUG_MAX_LENGTH = 120
@@ -80,6 +83,29 @@ class PublicationState(models.TextChoices):
     PUBLISHED = "published", _("published")
 
 
+class _History(HistoricalRecords):
+    """Versions without the derived search columns, on the models that have them.
+
+    One instance serves every model that inherits it, while simple-history wants each
+    history model to exclude only fields its model has; a version is made again on save,
+    so the search columns need no history.
+    """
+
+    DERIVED = ["search_document", "search_names"]
+
+    def create_history_model(self, model, inherited):
+        own = {field.name for field in model._meta.local_fields}
+        self.excluded_fields = [name for name in self.DERIVED if name in own]
+        try:
+            return super().create_history_model(model, inherited)
+        finally:
+            self.excluded_fields = self.DERIVED
+
+
+# The public site reads published rows only; its indexes leave the others out.
+PUBLISHED_ONLY = Q(state="published")
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=PublicationState.PUBLISHED)
@@ -100,7 +126,7 @@ class Publishable(models.Model):
     # Every change, by whom and when, can be compared and reverted in the admin; a deleted
     # record stays in its history and can be restored. Many-to-many fields a model lists in
     # `_history_m2m_fields` are kept with each version.
-    history = HistoricalRecords(inherit=True)
+    history = _History(inherit=True, excluded_fields=_History.DERIVED)
 
     class Meta:
         abstract = True
@@ -150,7 +176,26 @@ class Slugged(models.Model):
         return candidate
 
 
-class Source(Publishable, Slugged):
+class Searchable(models.Model):
+    """A record found by the site's search: its search columns follow its fields on save.
+
+    The model names what is searched in `search_fields`, its names (compared for
+    misspellings) in `name_fields`, and related text in `search_related`
+    (cooperation/search.py). On PostgreSQL both columns have GIN indexes (migration 0008).
+    """
+
+    search_document = SearchVectorField(null=True, editable=False)
+    search_names = models.TextField(blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        search.index(type(self)._default_manager.filter(pk=self.pk))
+
+
+class Source(Searchable, Publishable, Slugged):
     """A news article or document that facts are taken from."""
 
     # What search (cooperation/search.py) looks through.
@@ -162,6 +207,8 @@ class Source(Publishable, Slugged):
         PRESS_RELEASE = "press_release", _("press release")
         DOCUMENT = "document", _("document")
         PROTOCOL = "protocol", _("protocol note")
+        # Written by `manage.py generate_demo_data`: what cites it is not real.
+        SYNTHETIC = "synthetic", _("synthetic demo data")
 
     class Language(models.TextChoices):
         RU = "ru", _("Russian")
@@ -442,7 +489,7 @@ class Topic(Publishable, Slugged):
         return reverse("cooperation:topic-detail", kwargs={"slug": self.slug})
 
 
-class Region(Record, Slugged):
+class Region(Searchable, Record, Slugged):
     # What search (cooperation/search.py) looks through.
     search_fields = ["name", "name_en", "capital", "capital_en", "summary", "summary_en"]
     name_fields = [("name",), ("name_en",)]
@@ -543,7 +590,7 @@ class OrganizationQuerySet(IndustryFilterMixin, PublishableQuerySet):
         return self.filter(kind__in=Organization.BUSINESS_KINDS)
 
 
-class Organization(Record, Slugged):
+class Organization(Searchable, Record, Slugged):
     # What search (cooperation/search.py) looks through.
     search_fields = [
         "name",
@@ -612,6 +659,15 @@ class Organization(Record, Slugged):
 
     class Meta(Record.Meta):
         ordering = ["name"]
+        indexes = [
+            # The public list's order, and its filters and counts by kind and place.
+            models.Index(fields=["name"], name="cooperation_org_name", condition=PUBLISHED_ONLY),
+            models.Index(
+                fields=["kind", "region", "country"],
+                name="cooperation_org_kind_place",
+                condition=PUBLISHED_ONLY,
+            ),
+        ]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         constraints = [
@@ -661,8 +717,18 @@ class OrganizationAlias(models.Model):
     def __str__(self):
         return self.name
 
+    # The organization is found by its aliases too: its search columns include them.
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        search.index(Organization.objects.filter(pk=self.organization_id))
 
-class Person(Record, Slugged):
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        search.index(Organization.objects.filter(pk=self.organization_id))
+        return result
+
+
+class Person(Searchable, Record, Slugged):
     # What search (cooperation/search.py) looks through.
     search_fields = [
         "first_name",
@@ -685,6 +751,13 @@ class Person(Record, Slugged):
 
     class Meta(Record.Meta):
         ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(
+                fields=["last_name", "first_name"],
+                name="cooperation_person_name",
+                condition=PUBLISHED_ONLY,
+            ),
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [*Publishable.Meta.constraints]
@@ -798,7 +871,7 @@ class Position(Record):
 # --- what happened ------------------------------------------------------------------------
 
 
-class Delegation(Record, Slugged):
+class Delegation(Searchable, Record, Slugged):
     """One visit: who travelled where, grouping the events of that visit."""
 
     # What search (cooperation/search.py) looks through.
@@ -857,6 +930,16 @@ class Delegation(Record, Slugged):
 
     class Meta(Record.Meta):
         ordering = ["-start_date", "title"]
+        indexes = [
+            models.Index(
+                fields=["-start_date", "title"],
+                name="cooperation_delegation_date",
+                condition=PUBLISHED_ONLY,
+            ),
+            models.Index(
+                fields=["title"], name="cooperation_delegation_title", condition=PUBLISHED_ONLY
+            ),
+        ]
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
         constraints = [
@@ -914,7 +997,7 @@ class EventQuerySet(IndustryFilterMixin, PublishableQuerySet):
             event.refresh_regions()
 
 
-class Event(Record, Slugged):
+class Event(Searchable, Record, Slugged):
     # What search (cooperation/search.py) looks through.
     search_fields = [
         "title",
@@ -1016,6 +1099,27 @@ class Event(Record, Slugged):
 
     class Meta(Record.Meta):
         ordering = ["-start_date", "title"]
+        indexes = [
+            # The public list's orders, its counts by kind, status and year, and "upcoming".
+            models.Index(
+                fields=["-start_date", "title"],
+                name="cooperation_event_date",
+                condition=PUBLISHED_ONLY,
+            ),
+            models.Index(
+                fields=["title"], name="cooperation_event_title", condition=PUBLISHED_ONLY
+            ),
+            models.Index(
+                fields=["kind", "status", "start_date"],
+                name="cooperation_event_kinds",
+                condition=PUBLISHED_ONLY,
+            ),
+            models.Index(
+                Coalesce("end_date", "start_date"),
+                name="cooperation_event_last_day",
+                condition=PUBLISHED_ONLY,
+            ),
+        ]
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [
@@ -1237,7 +1341,7 @@ class AgreementQuerySet(IndustryFilterMixin, PublishableQuerySet):
         return self.filter(parties__organization__region=region).distinct()
 
 
-class Agreement(Record, Slugged):
+class Agreement(Searchable, Record, Slugged):
     # What search (cooperation/search.py) looks through.
     search_fields = ["title", "title_en", "summary", "summary_en"]
     name_fields = [("title",), ("title_en",)]
@@ -1288,6 +1392,21 @@ class Agreement(Record, Slugged):
 
     class Meta(Record.Meta):
         ordering = ["-signed_date", "title"]
+        indexes = [
+            models.Index(
+                fields=["-signed_date", "title"],
+                name="cooperation_agreement_date",
+                condition=PUBLISHED_ONLY,
+            ),
+            models.Index(
+                fields=["title"], name="cooperation_agreement_title", condition=PUBLISHED_ONLY
+            ),
+            models.Index(
+                fields=["kind", "status", "signed_date"],
+                name="cooperation_agreement_kinds",
+                condition=PUBLISHED_ONLY,
+            ),
+        ]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         constraints = [

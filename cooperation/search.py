@@ -2,13 +2,17 @@
 
 On PostgreSQL a query is matched with the `russian` text search configuration, so that
 "Минниханова" finds Минниханов and "соглашениями" finds "соглашение", and names are also
-compared by trigram similarity, so that "Миниханов" still finds him. SQLite has neither:
-there every word of the query must occur in one of the fields, in any letter case and
-with its Russian ending cut off, which is rough but finds the common cases.
+compared by trigram similarity, so that "Миниханов" still finds him. Both look in columns
+kept with each record (`search_document`, a weighted tsvector, and `search_names`), each
+with a GIN index, so a search reads the index rather than every row; `index()` fills them
+and every save calls it. SQLite has neither: there every word of the query must occur in
+one of the fields, in any letter case and with its Russian ending cut off, which is rough
+but finds the common cases.
 """
 
 import re
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -16,12 +20,10 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Q, Value
-from django.db.models.functions import Concat, Greatest
+from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 
 CONFIG = "russian"
-# A word_similarity above this is taken for a misspelling of the name rather than chance.
-TRIGRAM_THRESHOLD = 0.55
 MAX_QUERY_LENGTH = 200
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Russian inflection lives in the last letters; cutting them gives a crude stem for SQLite.
@@ -81,30 +83,57 @@ def search(queryset, q):
 
 def _search_postgresql(queryset, model, q):
     query = SearchQuery(q, config=CONFIG, search_type="websearch")
-    vector = SearchVector(*model.search_fields, config=CONFIG)
-    similarity = Greatest(
-        *[TrigramWordSimilarity(q, _name_expression(fields)) for fields in model.name_fields],
-        Value(0.0),
-    )
-    matches = Q(search_document=query) | Q(search_similarity__gte=TRIGRAM_THRESHOLD)
-    for lookup in getattr(model, "search_related", ()):
-        relation, field = lookup.rsplit("__", 1)
-        related = model._meta.get_field(relation).related_model
-        owner = model._meta.get_field(relation).field.name
-        hits = related.objects.annotate(
-            search_document=SearchVector(field, config=CONFIG),
-            search_similarity=TrigramWordSimilarity(q, field),
-        ).filter(Q(search_document=query) | Q(search_similarity__gte=TRIGRAM_THRESHOLD))
-        matches |= Q(pk__in=hits.values(owner))
+    matches = Q(search_document=query) | Q(search_names__trigram_word_similar=q)
+    rank = SearchRank(F("search_document"), query) + TrigramWordSimilarity(q, "search_names")
     return (
-        queryset.annotate(
-            search_document=vector,
-            search_similarity=similarity,
-            search_rank=SearchRank(vector, query) + similarity,
-        )
-        .filter(matches)
+        queryset.filter(matches)
+        .annotate(search_rank=rank)
         .order_by("-search_rank", *model._meta.ordering)
     )
+
+
+def index(queryset, spec=None):
+    """Fill the search columns of the rows of `queryset` from their fields, in one UPDATE.
+
+    `spec` says which fields (`search_fields`, `name_fields`, `search_related`); the model
+    itself by default, a fixed copy in a migration. Names weigh more than other text in the
+    ranking. A no-op on other databases, whose search reads the fields themselves.
+    """
+    if connection.vendor != "postgresql":
+        return
+    model, spec = queryset.model, spec or queryset.model
+    names = [field for group in spec.name_fields for field in group]
+    related = [_related_text(model, lookup) for lookup in getattr(spec, "search_related", ())]
+    document = SearchVector(*dict.fromkeys(names), *related, config=CONFIG, weight="A")
+    others = [field for field in spec.search_fields if field not in names]
+    if others:
+        document += SearchVector(*others, config=CONFIG, weight="B")
+    name_text = [_name_expression(group) for group in spec.name_fields] + related
+    queryset.order_by().update(
+        search_document=document,
+        search_names=Concat(*_separated(name_text), output_field=TextField()),
+    )
+
+
+def _related_text(model, lookup):
+    """The text of related rows ("aliases__name"), joined, as a subquery per record."""
+    relation, field = lookup.rsplit("__", 1)
+    rel = model._meta.get_field(relation)
+    rows = (
+        rel.related_model.objects.filter(**{rel.field.name: OuterRef("pk")})
+        .order_by()
+        .values(rel.field.name)
+        .annotate(text=StringAgg(field, " "))
+        .values("text")
+    )
+    return Coalesce(Subquery(rows), Value(""), output_field=TextField())
+
+
+def _separated(expressions):
+    parts = []
+    for expression in expressions:
+        parts.extend([expression, Value(" ")])
+    return parts[:-1] if len(parts) > 2 else [*parts[:-1], Value("")]
 
 
 def _search_simple(queryset, model, q):

@@ -17,9 +17,10 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import charts, exports, filters
+from . import charts, exports, filters, page_cache
 from . import search as text_search
 from .models import (
     CITING,
@@ -102,17 +103,25 @@ def home(request):
             )[:HOME_ITEMS],
             "upcoming_events": upcoming.order_by("start_date")[:HOME_ITEMS],
             "latest_agreements": LISTINGS["agreement"].queryset()[:HOME_ITEMS],
-            "pairs": _busiest_pairs(),
             "regions": Region.objects.published()
             .select_related("country")
             .order_by("country__name", "name"),
-            "industries": filters.IndustryFacet().values(Organization.objects.published())[:8],
-            "counts": {
-                key: LISTINGS[key].queryset().count()
-                for key in ("region", "organization", "person", "event", "agreement")
-            },
+            # Aggregates over everything, kept until the content changes.
+            **page_cache.kept(page_cache.query_key("home", get_language()), _figures),
         },
     )
+
+
+def _figures():
+    """The home page's counts, busiest region pairs and industries."""
+    return {
+        "pairs": _busiest_pairs(),
+        "industries": filters.IndustryFacet().values(Organization.objects.published())[:8],
+        "counts": {
+            model._meta.model_name: model.objects.published().count()
+            for model in (Region, Organization, Person, Event, Agreement)
+        },
+    }
 
 
 def region_detail(request, slug):
@@ -456,6 +465,8 @@ class Listing:
     title: str
     queryset: Callable[[], QuerySet]
     feed: str = ""  # URL name of the list's Atom feed, if it has one
+    # Adds to the records shown on a page what their template needs besides the queryset.
+    decorate: Callable[[list], None] = lambda objects: None
 
     def item_template(self):
         return f"includes/items/{self.key}.html"
@@ -566,20 +577,9 @@ LISTINGS = {
             Region.objects.published()
             .select_related("country")
             .prefetch_related(_published_citations())
-            .annotate(
-                event_count=Count(
-                    "events_involving",
-                    filter=Q(events_involving__state=PublicationState.PUBLISHED),
-                    distinct=True,
-                ),
-                organization_count=Count(
-                    "organizations",
-                    filter=Q(organizations__state=PublicationState.PUBLISHED),
-                    distinct=True,
-                ),
-            )
             .order_by("country__name", "name")
         ),
+        decorate=lambda regions: _with_activity(regions),
     ),
     "source": Listing(
         "source",
@@ -588,6 +588,32 @@ LISTINGS = {
         lambda: Source.objects.published(),
     ),
 }
+
+
+def _region_activity():
+    """{region pk: (published events involving it, published organizations in it)}."""
+    events = (
+        Event.regions.through.objects.filter(event__state=PublicationState.PUBLISHED)
+        .order_by()
+        .values_list("region")
+        .annotate(n=Count("pk"))
+    )
+    organizations = (
+        Organization.objects.published().order_by().values_list("region").annotate(n=Count("pk"))
+    )
+    activity = {pk: (n, 0) for pk, n in events}
+    for pk, n in organizations:
+        activity[pk] = (activity.get(pk, (0, 0))[0], n)
+    return activity
+
+
+def _with_activity(regions):
+    # Counted for every region at once and kept until the content changes: per region it
+    # would be a count over tens of thousands of rows for each region on the page.
+    activity = page_cache.kept("region-activity", _region_activity)
+    for region in regions:
+        region.event_count, region.organization_count = activity.get(region.pk, (0, 0))
+
 
 PAGE_SIZE = 20
 EXPORT_FORMATS = {"csv": exports.csv_response, "json": exports.json_response}
@@ -649,6 +675,8 @@ def object_list(request, key):
     page, page_problem = _page(request, queryset)
     if page_problem:
         problems.append(page_problem)
+    page.object_list = list(page.object_list)
+    listing.decorate(page.object_list)
     facets = []
     for facet, values in filterset.facet_values():
         for value in values:
@@ -697,7 +725,9 @@ def search(request):
             found = listing.filterset({"q": q}, queryset=listing.queryset()).qs
             count = found.count()
             if count:
-                groups.append((listing, list(found[:SEARCH_SHOWN]), count))
+                shown = list(found[:SEARCH_SHOWN])
+                listing.decorate(shown)
+                groups.append((listing, shown, count))
     return render(
         request,
         "cooperation/search.html",

@@ -31,6 +31,19 @@ def _env_bool(name, default):
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false), not {raw!r}")
 
 
+def _env_int(name, default):
+    raw = _env_str(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must not be negative, not {raw!r}")
+    return value
+
+
 def _env_list(name, default=()):
     raw = _env_str(name)
     return [item.strip() for item in raw.split(",") if item.strip()] if raw else list(default)
@@ -76,6 +89,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page, and 304 Not Modified when the visitor's copy is still current.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Before the session: a page kept for anonymous visitors skips the rest of the stack.
+    "cooperation.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,10 +135,31 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
-        "max_size": int(_env_str("DATABASE_POOL_MAX", "8")),
+        "max_size": _env_int("DATABASE_POOL_MAX", 8),
     }
+    # No JIT: it compiles a page's short aggregate queries for longer than they run. The
+    # word-similarity threshold decides when a name counts as a misspelling of the query.
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        "-c jit=off -c pg_trgm.word_similarity_threshold=0.55"
+    )
     # Pooled connections are managed by the pool, not by Django's persistent connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Redis when REDIS_URL is set (production: shared by every server process); otherwise the
+# process's own memory, which is enough for one development server.
+REDIS_URL = _env_str("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Anonymous visitors' pages are kept whole for this long, or until any record changes
+# (cooperation/page_cache.py); 0 turns the page cache off.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_SKIP_PATHS = ["/admin/", "/en/admin/", "/i18n/", "/health/", "/static/"]
+# Counts beside the filters over many records are kept the same way (cooperation/filters.py).
+QUERY_CACHE_SECONDS = _env_int("QUERY_CACHE_SECONDS", 3600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

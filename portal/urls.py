@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from cooperation.history import deleted_records_view
 from cooperation.sitemaps import sitemaps
+from portal.views import health
 
 admin.site.site_header = _("Interregional cooperation")
 admin.site.site_title = _("Interregional cooperation")
@@ -14,6 +15,7 @@ admin.site.index_title = _("Editorial office")
 
 # Russian at the root, English under /en/.
 urlpatterns = [
+    path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     # One sitemap for both languages (its entries carry hreflang alternates) and one
     # robots.txt, so both live at the root only.

@@ -1,0 +1,22 @@
+"""Production server settings: `gunicorn portal.wsgi` reads this file from the project folder.
+
+    PORTAL_ENV=production SECRET_KEY=… ALLOWED_HOSTS=… DATABASE_URL=postgres://… \
+        REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/gunicorn portal.wsgi
+
+GUNICORN_BIND and WEB_CONCURRENCY (worker processes) override the defaults below;
+`make bench` serves the site this way.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Requests are mostly database work and template rendering, on as many cores as there are.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# A worker stuck on one request this long is restarted rather than left hanging.
+timeout = 60
+# Exports stream for as long as they need; the worker keeps the connection meanwhile.
+graceful_timeout = 30
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()

@@ -1,0 +1,147 @@
+"""Anonymous visitors get kept pages; a save or a publish in the admin shows at once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cooperation import page_cache
+from cooperation.models import Event, PublicationState
+
+from .admin_forms import form_data, user_in
+
+pytestmark = pytest.mark.django_db
+
+EVENTS = "/events/?region=tatarstan"
+
+
+@pytest.fixture(autouse=True)
+def loaded(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    call_command("load_articles", stdout=StringIO())
+
+
+@pytest.fixture
+def visitor():
+    return Client()
+
+
+@pytest.fixture
+def publisher(client):
+    client.force_login(user_in("Publishers", "vypuskayushchiy"))
+    return client
+
+
+def _queries(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return response, len(queries)
+
+
+def test_a_page_seen_before_is_served_again_without_a_query(visitor):
+    first, first_queries = _queries(visitor, EVENTS)
+    again, again_queries = _queries(visitor, EVENTS)
+    assert first_queries > 5
+    assert again_queries == 0
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert "KazanForum" in again.content.decode()
+
+
+def test_each_query_string_and_language_is_a_page_of_its_own(visitor):
+    russian = visitor.get("/events/").content.decode()
+    english = visitor.get("/en/events/").content.decode()
+    filtered = visitor.get("/events/?kind=forum").content.decode()
+    assert 'lang="ru"' in russian and 'lang="en"' in english
+    assert "Круглый стол" in russian and "Круглый стол" not in filtered
+
+
+def test_a_publishers_action_shows_on_the_public_page_at_once(visitor, publisher):
+    event = Event.objects.get(slug="kazanforum-2025")
+    assert "KazanForum" in visitor.get(EVENTS).content.decode()
+    changelist = reverse("admin:cooperation_event_changelist")
+    publisher.post(changelist, {"action": "return_to_draft", "_selected_action": [event.pk]})
+    assert "KazanForum" not in visitor.get(EVENTS).content.decode()
+    publisher.post(changelist, {"action": "publish", "_selected_action": [event.pk]})
+    assert "KazanForum" in visitor.get(EVENTS).content.decode()
+
+
+def test_an_editors_save_in_the_admin_shows_on_the_public_page_at_once(visitor, publisher):
+    event = Event.objects.get(slug="kazanforum-2025")
+    page = event.get_absolute_url()
+    assert "Россия — исламский мир" not in visitor.get(page).content.decode()
+    change = reverse("admin:cooperation_event_change", args=[event.pk])
+    data = form_data(publisher.get(change), title="KazanForum 2025: Россия — исламский мир")
+    response = publisher.post(change, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Россия — исламский мир" in visitor.get(page).content.decode()
+
+
+def test_a_change_written_outside_the_admin_also_shows_at_once(visitor):
+    assert "KazanForum" in visitor.get(EVENTS).content.decode()
+    event = Event.objects.get(slug="kazanforum-2025")
+    event.state = PublicationState.DRAFT
+    event.save()
+    assert "KazanForum" not in visitor.get(EVENTS).content.decode()
+
+
+def test_staff_see_drafts_and_never_a_kept_page(visitor, publisher):
+    Event.objects.filter(slug="kazanforum-2025").update(state=PublicationState.DRAFT)
+    page_cache.content_changed()
+    page = reverse("cooperation:event-detail", args=["kazanforum-2025"])
+    assert visitor.get(page).status_code == 404
+    assert publisher.get(page).status_code == 200
+    _response, queries = _queries(publisher, page)
+    assert queries > 0
+
+
+def test_a_page_rendered_while_the_content_changed_is_not_kept():
+    calls = []
+
+    def render(request):
+        calls.append(request)
+        if len(calls) == 1:
+            page_cache.content_changed()  # an editor's write lands while this renders
+        from django.http import HttpResponse
+
+        return HttpResponse("page")
+
+    middleware = page_cache.PageCacheMiddleware(render)
+    from django.test import RequestFactory
+
+    for _ in range(3):
+        middleware(RequestFactory().get("/events/"))
+    assert len(calls) == 2  # rendered again once, then kept
+
+
+def test_an_unchanged_page_answers_a_conditional_request_with_304(visitor):
+    first = visitor.get(EVENTS)
+    assert first["Cache-Control"] == "no-cache"
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert visitor.get(EVENTS, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert visitor.get(EVENTS, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    event = Event.objects.get(slug="kazanforum-2025")
+    event.title = "KazanForum 2025"
+    event.save()
+    changed = visitor.get(EVENTS, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert "KazanForum 2025" in changed.content.decode()
+
+
+def test_pages_that_are_not_kept_still_answer_conditional_requests(visitor, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    etag = visitor.get(EVENTS)["ETag"]
+    assert visitor.get(EVENTS, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_exports_and_bad_pages_are_not_kept(visitor):
+    for url in ("/events/?format=csv", "/events/no-such-event/"):
+        visitor.get(url)
+        _response, queries = _queries(visitor, url)
+        assert queries > 0, url
