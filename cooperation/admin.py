@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Count
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .admin_extraction import EventFromSourceMixin, SourceExtractionMixin
@@ -35,6 +35,8 @@ from .models import (
 from .resources import AgreementResource, EventResource, OrganizationResource, PersonResource
 
 # --- shared pieces --------------------------------------------------------------------------
+
+CITED_BY_SHOWN = 100
 
 
 class TabularInline(PartInlineMixin, admin.TabularInline):
@@ -188,10 +190,16 @@ class SourceAdmin(SourceExtractionMixin, PublishableAdmin):
 
     @admin.display(description=_("records citing this source"))
     def cited_by(self, obj):
-        citations = obj.citations.with_records()
+        # The first of them: a source of demo data is cited by hundreds of thousands.
+        citations = obj.citations.with_records().order_by("id")[:CITED_BY_SHOWN]
         objects = [c.content_object for c in citations if c.content_object is not None]
         with_pages = [o for o in objects if hasattr(o, "get_absolute_url")]
-        return _links(with_pages) or "—"
+        links = _links(with_pages) or "—"
+        total = obj.citations.count()
+        if total > CITED_BY_SHOWN:
+            more = _("… and %(count)s more") % {"count": total - CITED_BY_SHOWN}
+            return format_html("{} {}", links, more)
+        return links
 
 
 @admin.register(Citation)
@@ -319,7 +327,7 @@ class PersonAdmin(SpreadsheetImportExportMixin, RecordAdmin):
 class PositionAdmin(RecordAdmin):
     list_display = ["person", "title", "organization", "region", "period", "state"]
     list_select_related = ["person", "organization", "region"]
-    list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
+    # No filter by organization: there may be a hundred thousand; the search finds them.
     search_fields = [
         "title",
         "title_en",
@@ -595,7 +603,8 @@ class AgreementAdmin(SpreadsheetImportExportMixin, RecordAdmin):
 class StatementAdmin(RecordAdmin):
     list_display = ["speaker", "short_text", "is_verbatim", "event", "state"]
     list_select_related = ["speaker", "event"]
-    list_filter = ["is_verbatim", ("speaker", admin.RelatedOnlyFieldListFilter), "topics"]
+    # No filter by speaker: there may be tens of thousands; the search finds them.
+    list_filter = ["is_verbatim", "topics"]
     search_fields = ["text", "text_en", "speaker__last_name", "speaker__last_name_en"]
     autocomplete_fields = ["speaker", "event", "organizations", "topics"]
     fields = [

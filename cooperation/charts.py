@@ -11,8 +11,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce, ExtractYear
 
 from .dates import PartialDate, Precision, format_range
 
@@ -41,28 +41,41 @@ def industries(*querysets, industry_queryset=None):
     """[(label, url, count)]: how many of the given records each industry is named in.
 
     Each queryset (events, agreements, organizations…) counts through its `industries`
-    relation; counts add up across querysets. Only published industries are drawn unless
-    `industry_queryset` says otherwise. Most named first, then by name.
+    relation; counts add up across querysets, in one query: per industry, a count of that
+    relation's rows whose records are in the queryset. Only published industries are drawn
+    unless `industry_queryset` says otherwise. Most named first, then by name.
     """
     from .models import Industry
 
     if industry_queryset is None:
         industry_queryset = Industry.objects.published()
-    total = None
-    for queryset in querysets:
-        relation = queryset.model._meta.get_field("industries").related_query_name()
-        count = Count(
-            relation, filter=Q(**{f"{relation}__in": queryset.values("pk")}), distinct=True
-        )
-        total = count if total is None else total + count
-    if total is None:
+    if not querysets:
         return []
+    total = _named_in(querysets[0])
+    for queryset in querysets[1:]:
+        total = total + _named_in(queryset)
     rows = (
         industry_queryset.annotate(chart_count=total)
         .filter(chart_count__gt=0)
         .order_by("-chart_count", "name")
     )
     return [(str(industry), industry.get_absolute_url(), industry.chart_count) for industry in rows]
+
+
+def _named_in(queryset):
+    """How many records of `queryset` name the industry of the outer query."""
+    relation = queryset.model._meta.get_field("industries")
+    owner, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+    links = (
+        relation.remote_field.through.objects.filter(
+            **{target: OuterRef("pk"), f"{owner}__in": queryset.order_by().values("pk")}
+        )
+        .order_by()
+        .values(target)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(links), 0)
 
 
 # --- shared geometry ----------------------------------------------------------------------

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from slugify import slugify
 
 from . import page_cache, search
@@ -660,7 +660,8 @@ class _Generator:
                 )
             )
         self._insert(events, "events")
-        participations, organizations, regions, industries, topics = [], [], [], [], []
+        participations, organizations, regions, countries = [], [], [], []
+        industries, topics = [], []
         self.participants = {}
         self.signings = []
         for event, (_delegation, location, partner, sides, _day, _precision) in zip(
@@ -695,6 +696,9 @@ class _Generator:
                 )
             involved = {location.pk, partner.pk} | {side.pk for _entry, side in sides}
             regions.extend((event.pk, pk) for pk in sorted(involved))
+            countries.extend(
+                (event.pk, pk) for pk in sorted({self.country_of[pk] for pk in involved})
+            )
             n = rng.choice([0, 1, 1, 1, 2])
             industries.extend((event.pk, i.pk) for i in self._industries_for(n))
             topics.extend(
@@ -706,6 +710,7 @@ class _Generator:
         self._insert(participations, "events")
         self._insert(organizations, "events")
         self._links(Event._meta.get_field("regions"), regions, "events")
+        self._links(Event._meta.get_field("countries"), countries, "events")
         self._links(Event._meta.get_field("industries"), industries, "events")
         self._links(Event._meta.get_field("topics"), topics, "events")
 
@@ -714,7 +719,10 @@ class _Generator:
         slugs = _Slugs(Agreement)
         kinds = ["cooperation", "memorandum", "contract", "road_map", "protocol"]
         agreements, sides = [], []
-        for _n in range(self.counts["agreement"]):
+        # A pair of regions without organizations gives no agreement: another pair is tried.
+        for _attempt in range(self.counts["agreement"] * 10):
+            if len(agreements) == self.counts["agreement"]:
+                break
             event = None
             if self.signings and rng.random() < 0.35:
                 event, a, b = rng.choice(self.signings)
@@ -916,6 +924,9 @@ def demo_data_remove(*, progress=None):
                 deleted["citation"] += _delete(orphans)
             deleted["citation"] += _delete(Citation.objects.filter(source__in=sources))
             deleted["source"] += _delete(Source.objects.filter(kind=Source.Kind.SYNTHETIC))
+            # Links are checked when the transaction ends; checked here, a link from an
+            # editor's record stops the removal inside it, so that all of it is undone.
+            connection.check_constraints()
     except IntegrityError as exc:
         raise DemoDataError(
             "The demo data was not removed: records entered by editors refer to it "

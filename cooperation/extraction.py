@@ -14,7 +14,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.html import strip_tags
 
 PERSON, ORGANIZATION, PLACE, DATE = "person", "organization", "place", "date"
@@ -455,24 +455,20 @@ class Candidate:
 def match_mentions(mentions, limit=5):
     """Existing records each mention may be, best first: {mention.key: [Candidate, ...]}.
 
-    One query per kind of record (people, organizations with their aliases, regions), however
-    many mentions there are.
+    People are looked up by last name, organizations by the words of each mention (on
+    PostgreSQL, through the search index: a hundred thousand organizations cannot each be
+    compared), regions are few and all compared.
     """
-    from .models import Organization, Person, Region
+    from .models import Region
 
     wanted = {m.type for m in mentions}
     pool = {}
     if PERSON in wanted:
-        # Loaded whole: SQLite compares Cyrillic case-sensitively, so names are compared here.
-        pool[PERSON] = list(
-            Person.objects.only("first_name", "last_name", "patronymic", "slug", "state")
-        )
+        pool[PERSON] = _people_named(m.last_name for m in mentions if m.type == PERSON)
     if ORGANIZATION in wanted:
         pool[ORGANIZATION] = [
             (o, [o.name, o.short_name, *(a.name for a in o.aliases.all())], [])
-            for o in Organization.objects.prefetch_related("aliases").only(
-                "name", "short_name", "name_en", "short_name_en", "slug", "state"
-            )
+            for o in _organizations_named([m for m in mentions if m.type == ORGANIZATION])
         ]
     if PLACE in wanted:
         pool[PLACE] = [
@@ -480,6 +476,47 @@ def match_mentions(mentions, limit=5):
             for r in Region.objects.only("name", "name_en", "capital", "country", "slug", "state")
         ]
     return rank(mentions, pool, limit=limit)
+
+
+# Organizations compared with each mention, the best found by the search index.
+CANDIDATES_PER_MENTION = 50
+
+
+def _people_named(last_names):
+    """People with one of these last names, in any letter case and with е for ё.
+
+    SQLite compares Cyrillic case-sensitively, so the forms are listed rather than folded.
+    """
+    from .models import Person
+
+    forms = set()
+    for name in filter(None, last_names):
+        for variant in {name, name.replace("ё", "е"), name.replace("е", "ё")}:
+            forms |= {variant, variant.lower(), variant.capitalize(), variant.upper()}
+    return list(
+        Person.objects.filter(last_name__in=forms).only(
+            "first_name", "last_name", "patronymic", "slug", "state"
+        )
+    )
+
+
+def _organizations_named(mentions):
+    from . import search
+    from .models import Organization
+
+    organizations = Organization.objects.prefetch_related("aliases").only(
+        "name", "short_name", "name_en", "short_name_en", "slug", "state"
+    )
+    if connection.vendor != "postgresql":
+        return list(organizations)  # a development database: small enough to compare all
+    found = {}
+    for mention in mentions:
+        words = {w for name in [mention.normal, *mention.surfaces] for w in search.words(name)}
+        if words:
+            query = " or ".join(sorted(words))
+            for organization in search.search(organizations, query)[:CANDIDATES_PER_MENTION]:
+                found[organization.pk] = organization
+    return list(found.values())
 
 
 def rank(mentions, pool, limit=5):

@@ -23,6 +23,9 @@ from .filters import AgreementFilter, EventFilter
 from .models import Agreement, Event, Industry, localized, published_or_none
 
 FEED_ITEMS = 50
+# The latest events of a calendar: enough for any subscriber, and a file that stays small
+# however many events a region has had over the years.
+CALENDAR_ITEMS = 1000
 
 
 def _filtered(request, filterset_class, queryset):
@@ -169,7 +172,7 @@ def event_calendar(request):
     """The published events as an iCalendar file, with the events list's filters.
 
     A calendar entry needs a day: events the sources date only to a month or a year are
-    left out rather than pinned to a day nobody gave.
+    left out rather than pinned to a day nobody gave. The latest CALENDAR_ITEMS only.
     """
     events, errors = _filtered(
         request, EventFilter, Event.objects.published().select_related("region")
@@ -183,7 +186,8 @@ def event_calendar(request):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", _("Events — Interregional cooperation"))
-    for event in events.filter(start_precision=Precision.DAY):
+    dated = events.filter(start_precision=Precision.DAY).order_by("-start_date", "title")
+    for event in dated[:CALENDAR_ITEMS]:
         calendar.add_component(_vevent(request, event, host))
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="events.ics"'

@@ -133,20 +133,52 @@ def any_of(model, conditions, correlated=False):
     """A condition on `model` met when any (lookup, value) of `conditions` holds.
 
     A lookup that crosses a to-many relation (a record's regions, participants, parties)
-    becomes its own subquery: joined into the query, it would repeat each record once per
-    related row, and two of them would multiply each other. `correlated` asks for EXISTS
-    subqueries, which look up each record by index: for the conditions of a count, where
-    an IN subquery would be built in full however few records are counted.
+    becomes its own subquery on the related table: joined into the query, it would repeat
+    each record once per related row, and two of them would multiply each other.
+    `correlated` asks for EXISTS subqueries, which look up each record by index: for the
+    conditions of a count, where an IN subquery would be built in full however few records
+    are counted.
     """
     result = Q()
     for lookup, value in conditions:
-        if not _crosses_to_many(model, lookup):
+        related = _related_rows(model, lookup, value)
+        if related is None:
             result |= Q(**{lookup: value})
         elif correlated:
-            result |= Q(Exists(model.objects.filter(pk=OuterRef("pk"), **{lookup: value})))
+            rows, owner = related
+            result |= Q(Exists(rows.filter(**{owner: OuterRef("pk")})))
         else:
-            result |= Q(pk__in=model.objects.filter(**{lookup: value}).values("pk"))
+            rows, owner = related
+            result |= Q(pk__in=rows.values(owner))
     return result
+
+
+def _related_rows(model, lookup, value):
+    """(rows of the related table that match, the column naming their record), when the
+    lookup's first step is a to-many relation; None for a lookup on the record's own row."""
+    first, _, rest = lookup.partition("__")
+    field = model._meta.get_field(first)
+    if field.many_to_many:
+        if field.concrete:  # declared here: Event.regions
+            table, owner, target = (
+                field.remote_field.through,
+                field.m2m_field_name(),
+                field.m2m_reverse_field_name(),
+            )
+        else:  # declared on the other side: Person.delegations (Delegation.members)
+            table, owner, target = (
+                field.through,
+                field.field.m2m_reverse_field_name(),
+                field.field.m2m_field_name(),
+            )
+        where = f"{target}__{rest}" if rest else target
+    elif field.one_to_many:  # Event.participations
+        table, owner, where = field.related_model, field.field.name, rest
+    elif field.is_relation and rest and _crosses_to_many(field.related_model, rest):
+        return model.objects.filter(**{lookup: value}), "pk"
+    else:
+        return None
+    return table._default_manager.filter(**{where: value}), owner
 
 
 def _crosses_to_many(model, lookup):
@@ -379,9 +411,7 @@ class PortalFilterSet(django_filters.FilterSet):
         """Filed under any of the industries or under an industry below one of them."""
         if not value:
             return queryset
-        # Published industries only, as the facet counts them.
-        trees = Industry.objects.published().subtrees()
-        ids = {pk for industry in value for pk in trees[industry.pk]}
+        ids = {pk for industry in value for pk in self.industry_trees[industry.pk]}
         model = queryset.model
         return queryset.filter(pk__in=model.objects.filter(industries__in=ids).values("pk"))
 
@@ -396,8 +426,11 @@ class PortalFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         if isinstance(value, Country):
-            conditions = [(path, value) for path in self.paths.get("partner_country", [])]
-            conditions += [(f"{path}__country", value) for path in self.paths["partner"]]
+            # A partner region's country is its record's country, where a list has that.
+            paths = self.paths.get("partner_country") or [
+                f"{path}__country" for path in self.paths["partner"]
+            ]
+            conditions = [(path, value) for path in paths]
         else:
             conditions = [(path, value) for path in self.paths["partner"]]
         return queryset.filter(any_of(queryset.model, conditions))
@@ -427,6 +460,11 @@ class PortalFilterSet(django_filters.FilterSet):
     def filter_date_to(self, queryset, name, value):
         start = self.date_fields[0]
         return queryset.filter(**{f"{start}__lte": value.last_day()})
+
+    @cached_property
+    def industry_trees(self):
+        # Published industries only, as the facet counts them; once for all the facets.
+        return Industry.objects.published().subtrees()
 
     # --- state for templates ---
 
@@ -458,9 +496,12 @@ class PortalFilterSet(django_filters.FilterSet):
         plans = []
         for facet in self.facets:
             excluded = ("date_from", "date_to") if facet.param == "year" else (facet.param,)
-            base = self.queryset_without(*excluded)
-            key = page_cache.query_key("facet", facet.param, language, base)
-            plans.append((facet, key, partial(facet.values, base)))
+            # The records counted are those of the list with its other parameters, which
+            # name them more cheaply than their SQL would; built only when not kept.
+            key = page_cache.query_key(
+                "facet", self._meta.model._meta.label, facet.param, language, self._params(excluded)
+            )
+            plans.append((facet, key, partial(self._facet_counts, facet, excluded)))
         kept = page_cache.kept_results({key: compute for _facet, key, compute in plans})
         result = []
         for facet, key, _compute in plans:
@@ -468,6 +509,19 @@ class PortalFilterSet(django_filters.FilterSet):
             values = [FacetValue(v, label, n, v in selected) for v, label, n in kept[key]]
             result.append((facet, values))
         return result
+
+    def _facet_counts(self, facet, excluded):
+        return facet.values(self.queryset_without(*excluded))
+
+    def _params(self, excluded):
+        """The filtering parameters, but `excluded`, in a fixed order."""
+        ignored = {*excluded, "sort", "page", "format"}
+        data = self.data
+        return sorted(
+            (name, sorted(data.getlist(name)) if hasattr(data, "getlist") else data[name])
+            for name in data
+            if name not in ignored
+        )
 
     def selected(self, param):
         if param == "year":
@@ -534,7 +588,8 @@ class EventFilter(PortalFilterSet):
     paths = {
         "region": ["regions"],
         "partner": ["regions"],
-        "country": ["regions__country", "participations__side_country"],
+        "partner_country": ["countries"],
+        "country": ["countries"],
         "topic": ["topics"],
         "person": ["participations__person"],
         "organization": ["event_organizations__organization"],
@@ -546,7 +601,7 @@ class EventFilter(PortalFilterSet):
         CountryFacet(
             "country",
             _("Country"),
-            ["regions__country", "participations__side_country"],
+            ["countries"],
         ),
         IndustryFacet(),
         RelatedFacet("topic", _("Topic"), "topics", Topic, multiple=True),

@@ -582,7 +582,12 @@ class IndustryFilterMixin:
     """For records with `industries`: filtering by a branch also finds the branches below."""
 
     def in_industry(self, industry):
-        return self.filter(industries__in=industry.with_descendants()).distinct()
+        # A subquery rather than a join with distinct(), so that the records stay in order
+        # and a page of them is read without deduplicating all of them first.
+        links = self.model.industries.through.objects.filter(
+            industry__in=industry.with_descendants()
+        )
+        return self.filter(pk__in=links.values(self.model._meta.model_name))
 
 
 class OrganizationQuerySet(IndustryFilterMixin, PublishableQuerySet):
@@ -989,7 +994,9 @@ class Delegation(Searchable, Record, Slugged):
 class EventQuerySet(IndustryFilterMixin, PublishableQuerySet):
     def for_region(self, region):
         """Events held in a region or with a participant speaking for it."""
-        return self.filter(regions=region).distinct()
+        return self.filter(
+            pk__in=Event.regions.through.objects.filter(region=region).values("event")
+        )
 
     def refresh_regions(self):
         """Recompute the regions involved, after a bulk change that bypassed save()."""
@@ -1055,6 +1062,15 @@ class Event(Searchable, Record, Slugged):
         editable=False,
         blank=True,
         verbose_name=_("regions involved"),
+    )
+    # The countries of those regions plus those participants spoke for without a region
+    # (a national parliament), kept the same way: "events of a country" is one join too.
+    countries = models.ManyToManyField(
+        Country,
+        related_name="events_involving",
+        editable=False,
+        blank=True,
+        verbose_name=_("countries involved"),
     )
     delegation = models.ForeignKey(
         Delegation,
@@ -1154,8 +1170,13 @@ class Event(Searchable, Record, Slugged):
         self.refresh_regions()
 
     def refresh_regions(self):
-        sides = {participation.side_id for participation in self.participations.all()}
-        self.regions.set((sides | {self.region_id}) - {None})
+        """Keep `regions` and `countries` in step with the location and participants."""
+        participations = list(self.participations.all())
+        regions = ({p.side_id for p in participations} | {self.region_id}) - {None}
+        self.regions.set(regions)
+        countries = set(Region.objects.filter(pk__in=regions).values_list("country", flat=True))
+        countries |= {p.side_country_id for p in participations} - {None}
+        self.countries.set(countries)
 
 
 class Participation(models.Model):
@@ -1338,7 +1359,8 @@ class Invitation(Record):
 class AgreementQuerySet(IndustryFilterMixin, PublishableQuerySet):
     def for_region(self, region):
         """Agreements with a party in the region: an agreement's regions come from its parties."""
-        return self.filter(parties__organization__region=region).distinct()
+        parties = AgreementParty.objects.filter(organization__region=region)
+        return self.filter(pk__in=parties.values("agreement"))
 
 
 class Agreement(Searchable, Record, Slugged):

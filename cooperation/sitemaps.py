@@ -1,10 +1,13 @@
 """sitemap.xml: every published page, in Russian and in English.
 
 Each entry names its other-language twin (hreflang alternates), so that search engines
-show readers the language they search in.
+show readers the language they search in. With hundreds of thousands of records,
+/sitemap.xml is an index of sections (one per kind of record) split into pages of
+`limit` records, as the sitemaps protocol asks of large sites.
 """
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from .models import (
@@ -24,6 +27,9 @@ class _I18nSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    # Each record gives an entry per language, each naming the others: well under the
+    # protocol's 50 000 entries and 50 MB a file, and quick to build.
+    limit = 5000
 
 
 class RecordSitemap(_I18nSitemap):
@@ -37,6 +43,10 @@ class RecordSitemap(_I18nSitemap):
 
     def lastmod(self, obj):
         return obj.updated_at
+
+    def get_latest_lastmod(self):
+        # For the index: one aggregate rather than a look at every record.
+        return self.model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ListSitemap(_I18nSitemap):

@@ -11,12 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +37,6 @@ from .models import (
     Invitation,
     Organization,
     Participation,
-    Partnership,
     Person,
     Position,
     PublicationState,
@@ -90,6 +92,60 @@ def _render_record(request, template, obj, **context):
     return render(request, f"cooperation/{template}", context)
 
 
+# A record's page lists at most this many of each kind of related record, and links to the
+# public list that has them all: a region can have tens of thousands of events.
+DETAIL_ITEMS = 20
+
+
+@dataclass
+class Excerpt:
+    """The first records of what may be a long list, how many there are in all, and the
+    address of the list with all of them. Iterates like the records it holds."""
+
+    items: list
+    count: int
+    url: str = ""
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __bool__(self):
+        return bool(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+    @property
+    def more(self):
+        return self.count > len(self.items)
+
+
+def _excerpt(queryset, url="", limit=DETAIL_ITEMS):
+    # Counted even when short, so that a page costs the same queries whatever the data.
+    return Excerpt(list(queryset[:limit]), _count(queryset), url)
+
+
+def _count(queryset):
+    """How many rows: a count over tens of thousands, kept until the content changes."""
+    return page_cache.kept(page_cache.query_key("count", queryset), queryset.count)
+
+
+class _Paginator(Paginator):
+    @cached_property
+    def count(self):
+        return _count(self.object_list)
+
+
+def _list_url(key, **params):
+    return reverse(f"cooperation:{key}-list") + "?" + urlencode(params)
+
+
+def _kept_for(request, name, obj, compute):
+    """`compute()` kept until the content changes, per record, language and audience."""
+    key = page_cache.query_key(name, obj.pk, get_language(), request.user.is_staff)
+    return page_cache.kept(key, compute)
+
+
 def home(request):
     today = datetime.date.today()
     events = LISTINGS["event"].queryset()
@@ -136,43 +192,62 @@ def region_detail(request, slug):
                 ),
             ),
             Prefetch("industries", queryset=_visible(request, Industry.objects.all())),
-            Prefetch("organizations", queryset=_visible(request, Organization.objects.all())),
-            Prefetch(
-                "delegations_sent",
-                queryset=_visible(request, Delegation.objects.select_related("host_region")),
-            ),
-            Prefetch(
-                "delegations_hosted",
-                queryset=_visible(request, Delegation.objects.select_related("home_region")),
-            ),
         ),
         slug,
     )
     # Held in the region, or with someone speaking for it (a visit elsewhere).
     events = _visible(request, Event.objects.for_region(region).select_related("region"))
     agreements = _visible(request, Agreement.objects.for_region(region))
-    delegations = [*region.delegations_sent.all(), *region.delegations_hosted.all()]
-    # Partners: the other regions of its published events, busiest first.
-    partners = (
-        Region.objects.published()
-        .exclude(pk=region.pk)
-        .filter(events_involving__in=Event.objects.published().filter(regions=region))
-        .annotate(event_count=Count("events_involving", distinct=True))
-        .select_related("country")
-        .order_by("-event_count", "name")
-    )
+    delegations = _visible(request, Delegation.objects.all())
+    shown = {
+        "events": _excerpt(events, _list_url("event", region=slug)),
+        "agreements": _excerpt(agreements, _list_url("agreement", region=slug)),
+        "organizations": _excerpt(
+            _visible(request, Organization.objects.filter(region=region)),
+            _list_url("organization", region=slug),
+        ),
+        "delegations_sent": _excerpt(
+            delegations.filter(home_region=region).select_related("host_region"),
+            _list_url("delegation", region=slug),
+        ),
+        "delegations_hosted": _excerpt(
+            delegations.filter(host_region=region).select_related("home_region"),
+            _list_url("delegation", region=slug),
+        ),
+    }
+
+    def aggregates():
+        # Partners: the other regions of its published events, busiest first.
+        involved = Event.regions.through.objects.filter(
+            event__in=Event.objects.published().filter(regions=region)
+        )
+        counts = dict(
+            involved.exclude(region=region)
+            .order_by()
+            .values_list("region")
+            .annotate(n=Count("event"))
+        )
+        partners = list(Region.objects.published().filter(pk__in=counts).select_related("country"))
+        for partner in partners:
+            partner.event_count = counts[partner.pk]
+        partners.sort(key=lambda partner: (-partner.event_count, partner.name))
+        return {
+            "partners": partners,
+            "year_counts": charts.years(events, "start_date"),
+            "industry_counts": charts.industries(events, agreements),
+        }
+
     return _render_record(
         request,
         "region_detail.html",
         region,
-        partners=partners,
-        events=events,
-        agreements=agreements,
+        **shown,
+        **_kept_for(request, "region-page", region, aggregates),
         timeline_items=charts.timeline_items(
-            events=events, agreements=agreements, delegations=delegations
+            events=shown["events"],
+            agreements=shown["agreements"],
+            delegations=[*shown["delegations_sent"], *shown["delegations_hosted"]],
         ),
-        year_counts=charts.years(events, "start_date"),
-        industry_counts=charts.industries(events, agreements),
     )
 
 
@@ -182,47 +257,52 @@ def organization_detail(request, slug):
         Organization.objects.select_related("country", "region", "parent").prefetch_related(
             "aliases",
             _citations(request),
-            Prefetch("subsidiaries", queryset=_visible(request, Organization.objects.all())),
             Prefetch("industries", queryset=_visible(request, Industry.objects.all())),
-            Prefetch(
-                "positions",
-                queryset=_visible(
-                    request,
-                    Position.objects.select_related("person").prefetch_related(_citations(request)),
-                    "person",
-                ).order_by("-start_date", "person__last_name"),
-            ),
-            Prefetch(
-                "event_roles",
-                queryset=_visible(
-                    request, EventOrganization.objects.select_related("event__region"), "event"
-                ).order_by("-event__start_date"),
-            ),
-            Prefetch(
-                "agreement_parties",
-                queryset=_visible(
-                    request,
-                    AgreementParty.objects.select_related("agreement", "signatory"),
-                    "agreement",
-                ).order_by("-agreement__signed_date"),
-            ),
-            Prefetch(
-                "partnerships",
-                queryset=_visible(
-                    request,
-                    Partnership.objects.select_related(
-                        "partner_country", "partner_region", "partner_organization"
-                    ).prefetch_related(_citations(request)),
-                ),
-            ),
-            Prefetch(
-                "delegations",
-                queryset=_visible(request, Delegation.objects.all()),
-            ),
         ),
         slug,
     )
-    return _render_record(request, "organization_detail.html", organization)
+    return _render_record(
+        request,
+        "organization_detail.html",
+        organization,
+        subsidiaries=_excerpt(_visible(request, organization.subsidiaries.all())),
+        positions=_excerpt(
+            _visible(
+                request,
+                organization.positions.select_related("person").prefetch_related(
+                    _citations(request)
+                ),
+                "person",
+            ).order_by("-start_date", "person__last_name"),
+            _list_url("person", organization=slug),
+        ),
+        event_roles=_excerpt(
+            _visible(
+                request, organization.event_roles.select_related("event__region"), "event"
+            ).order_by("-event__start_date", "event__title"),
+            _list_url("event", organization=slug),
+        ),
+        agreement_parties=_excerpt(
+            _visible(
+                request,
+                organization.agreement_parties.select_related("agreement", "signatory"),
+                "agreement",
+            ).order_by("-agreement__signed_date", "agreement__title"),
+            _list_url("agreement", organization=slug),
+        ),
+        partnerships=_excerpt(
+            _visible(
+                request,
+                organization.partnerships.select_related(
+                    "partner_country", "partner_region", "partner_organization"
+                ).prefetch_related(_citations(request)),
+            )
+        ),
+        delegations=_excerpt(
+            _visible(request, organization.delegations.all()),
+            _list_url("delegation", organization=slug),
+        ),
+    )
 
 
 def person_detail(request, slug):
@@ -239,47 +319,52 @@ def person_detail(request, slug):
                     ).prefetch_related(_citations(request)),
                 ),
             ),
-            Prefetch(
-                "participations",
-                queryset=_visible(
-                    request,
-                    Participation.objects.select_related("event__region", "side", "side_country"),
-                    "event",
-                ).order_by("-event__start_date"),
-            ),
-            # Whom they met there: the other participants of each event.
-            Prefetch(
-                "participations__event__participations",
-                queryset=_visible(
-                    request, Participation.objects.select_related("person"), "person"
-                ),
-                to_attr="everyone",
-            ),
-            Prefetch(
-                "statements",
-                queryset=_visible(
-                    request,
-                    Statement.objects.select_related("event").prefetch_related(_citations(request)),
-                ).order_by("-event__start_date", "position", "id"),
-            ),
-            Prefetch(
-                "signatures",
-                queryset=_visible(
-                    request,
-                    AgreementParty.objects.select_related("agreement", "organization"),
-                    "agreement",
-                ).order_by("-agreement__signed_date"),
-            ),
-            Prefetch("delegations_led", queryset=_visible(request, Delegation.objects.all())),
-            # Listed once: a head of delegation is usually among its members too.
-            Prefetch(
-                "delegations",
-                queryset=_visible(request, Delegation.objects.exclude(head__slug=slug)),
-            ),
         ),
         slug,
     )
-    return _render_record(request, "person_detail.html", person)
+    participations = _visible(
+        request,
+        person.participations.select_related("event__region", "side", "side_country"),
+        "event",
+    ).order_by("-event__start_date", "event__title")
+    # Whom they met there: the other participants of each event.
+    participations = participations.prefetch_related(
+        Prefetch(
+            "event__participations",
+            queryset=_visible(
+                request, Participation.objects.select_related("person", "side"), "person"
+            ),
+            to_attr="everyone",
+        )
+    )
+    return _render_record(
+        request,
+        "person_detail.html",
+        person,
+        participations=_excerpt(participations, _list_url("event", person=slug)),
+        statements=_excerpt(
+            _visible(
+                request,
+                person.statements.select_related("event").prefetch_related(_citations(request)),
+            ).order_by("-event__start_date", "position", "id")
+        ),
+        signatures=_excerpt(
+            _visible(
+                request,
+                person.signatures.select_related("agreement", "organization"),
+                "agreement",
+            ).order_by("-agreement__signed_date", "agreement__title"),
+            _list_url("agreement", person=slug),
+        ),
+        delegations_led=_excerpt(
+            _visible(request, person.delegations_led.all()), _list_url("delegation", person=slug)
+        ),
+        # Listed once: a head of delegation is usually among its members too.
+        delegations=_excerpt(
+            _visible(request, person.delegations.exclude(head=person)),
+            _list_url("delegation", person=slug),
+        ),
+    )
 
 
 def delegation_detail(request, slug):
@@ -395,35 +480,48 @@ def industry_detail(request, slug):
     )
     # An industry's page also lists what is filed under the industries below it.
     context = {
-        "organizations": _visible(
-            request, Organization.objects.in_industry(industry).select_related("region", "country")
+        "organizations": _excerpt(
+            _visible(
+                request,
+                Organization.objects.in_industry(industry).select_related("region", "country"),
+            ),
+            _list_url("organization", industry=slug),
         ),
-        "events": _visible(request, Event.objects.in_industry(industry).select_related("region")),
-        "agreements": _visible(request, Agreement.objects.in_industry(industry)),
+        "events": _excerpt(
+            _visible(request, Event.objects.in_industry(industry).select_related("region")),
+            _list_url("event", industry=slug),
+        ),
+        "agreements": _excerpt(
+            _visible(request, Agreement.objects.in_industry(industry)),
+            _list_url("agreement", industry=slug),
+        ),
     }
     return _render_record(request, "industry_detail.html", industry, **context)
 
 
 def topic_detail(request, slug):
-    topic = _detail(
+    topic = _detail(request, Topic.objects.all(), slug)
+    return _render_record(
         request,
-        Topic.objects.prefetch_related(
-            Prefetch("events", queryset=_visible(request, Event.objects.select_related("region"))),
-            Prefetch("agreements", queryset=_visible(request, Agreement.objects.all())),
-            Prefetch(
-                "statements",
-                queryset=_visible(
-                    request,
-                    Statement.objects.select_related("speaker", "event").prefetch_related(
-                        _citations(request)
-                    ),
-                    "speaker",
-                ),
-            ),
+        "topic_detail.html",
+        topic,
+        events=_excerpt(
+            _visible(request, topic.events.select_related("region")),
+            _list_url("event", topic=slug),
         ),
-        slug,
+        agreements=_excerpt(
+            _visible(request, topic.agreements.all()), _list_url("agreement", topic=slug)
+        ),
+        statements=_excerpt(
+            _visible(
+                request,
+                topic.statements.select_related("speaker", "event").prefetch_related(
+                    _citations(request)
+                ),
+                "speaker",
+            ).order_by("-event__start_date", "position", "id")
+        ),
     )
-    return _render_record(request, "topic_detail.html", topic)
 
 
 def source_detail(request, slug):
@@ -438,19 +536,25 @@ def source_detail(request, slug):
 
 
 def _citing_groups(request, source):
-    """The records citing a source, grouped by kind: [(verbose_name_plural, [citation])]."""
-    citations = source.citations.with_records(lambda queryset: _visible(request, queryset))
-    order = {model: n for n, (model, _related) in enumerate(CITING)}
-    groups = {}
-    for citation in citations:
-        record = citation.content_object
-        if record is None or not (request.user.is_staff or getattr(record, "is_published", False)):
-            continue
-        groups.setdefault(type(record), []).append(citation)
-    return [
-        (model._meta.verbose_name_plural, groups[model])
-        for model in sorted(groups, key=lambda model: order.get(model, len(order)))
-    ]
+    """The records citing a source, by kind: [(verbose_name_plural, Excerpt of citations)].
+
+    A source of synthetic demo data is cited by hundreds of thousands of records, so each
+    kind lists its first records and says how many there are.
+    """
+    groups = []
+    for model, related in CITING:
+        content_type = ContentType.objects.get_for_model(model)
+        records = _visible(request, model.objects.select_related(*related))
+        citations = (
+            source.citations.filter(content_type=content_type, object_id__in=records.values("pk"))
+            .select_related("content_type")
+            .prefetch_related(GenericPrefetch("content_object", [records]))
+            .order_by("id")
+        )
+        excerpt = _excerpt(citations, limit=DETAIL_ITEMS * 2)
+        if excerpt:
+            groups.append((model._meta.verbose_name_plural, excerpt))
+    return groups
 
 
 # --- lists --------------------------------------------------------------------------------
@@ -642,7 +746,7 @@ def _toggle_url(request, param, value, multiple):
 
 
 def _page(request, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = _Paginator(queryset, PAGE_SIZE)
     asked = request.GET.get("page", "1")
     page = paginator.get_page(asked)
     problem = ""
@@ -736,38 +840,39 @@ def search(request):
 
 
 def region_pair(request, slug, partner):
-    """Everything between two regions: events, agreements, visits, people, statements."""
+    """Everything between two regions: events, agreements, visits, people, statements.
+
+    The latest of each are listed, with links to the lists that have them all; who took
+    part, what was said and the organizations involved are those of the events listed.
+    """
     region = get_object_or_404(Region.objects.published().select_related("country"), slug=slug)
     other = get_object_or_404(Region.objects.published().select_related("country"), slug=partner)
     if region == other:
         raise Http404
-    events = (
-        LISTINGS["event"]
-        .queryset()
-        .filter(pk__in=Event.objects.filter(regions=region).values("pk"))
-        .filter(pk__in=Event.objects.filter(regions=other).values("pk"))
-    )
-    agreements = (
-        LISTINGS["agreement"]
-        .queryset()
-        .filter(pk__in=Agreement.objects.for_region(region).values("pk"))
-        .filter(pk__in=Agreement.objects.for_region(other).values("pk"))
-    )
+    events = LISTINGS["event"].queryset().for_region(region).for_region(other)
+    agreements = LISTINGS["agreement"].queryset().for_region(region).for_region(other)
     delegations = (
         LISTINGS["delegation"]
         .queryset()
         .filter(Q(home_region=region, host_region=other) | Q(home_region=other, host_region=region))
     )
+    pair = {"region": region.slug, "partner": other.slug}
+    shown = {
+        "events": _excerpt(events, _list_url("event", **pair)),
+        "agreements": _excerpt(agreements, _list_url("agreement", **pair)),
+        "delegations": _excerpt(delegations, _list_url("delegation", **pair)),
+    }
+    shown_events = [event.pk for event in shown["events"]]
     participations = (
         Participation.objects.filter(
-            event__in=events.values("pk"), person__state=PublicationState.PUBLISHED
+            event__in=shown_events, person__state=PublicationState.PUBLISHED
         )
         .select_related("person", "side", "event")
         .order_by("side__name", "person__last_name", "-event__start_date")
     )
     statements = (
         Statement.objects.published()
-        .filter(event__in=events.values("pk"), speaker__state=PublicationState.PUBLISHED)
+        .filter(event__in=shown_events, speaker__state=PublicationState.PUBLISHED)
         .select_related("speaker", "event")
         .prefetch_related(_published_citations())
         .order_by("-event__start_date", "event", "position", "id")
@@ -775,12 +880,19 @@ def region_pair(request, slug, partner):
     organizations = (
         Organization.objects.published()
         .filter(
-            Q(event_roles__event__in=events.values("pk"))
-            | Q(agreement_parties__agreement__in=agreements.values("pk"))
+            Q(
+                pk__in=EventOrganization.objects.filter(event__in=shown_events).values(
+                    "organization"
+                )
+            )
+            | Q(
+                pk__in=AgreementParty.objects.filter(
+                    agreement__in=[agreement.pk for agreement in shown["agreements"]]
+                ).values("organization")
+            )
         )
         .filter(region__in=[region, other])
         .select_related("region")
-        .distinct()
         .order_by("region__name", "name")
     )
     people = {}
@@ -790,24 +902,27 @@ def region_pair(request, slug, partner):
         )
         entry["side"] = entry["side"] or participation.side
         entry["events"].append(participation.event)
+
+    def aggregates():
+        return {
+            "year_counts": charts.years(events, "start_date"),
+            "industry_counts": charts.industries(events, agreements),
+        }
+
+    key = page_cache.query_key("region-pair", region.pk, other.pk, get_language())
     return render(
         request,
         "cooperation/region_pair.html",
         {
             "region": region,
             "other": other,
-            "events": events,
-            "agreements": agreements,
-            "delegations": delegations,
+            **shown,
             "people": list(people.values()),
             "statements": statements,
             "organizations": organizations,
-            "filter_query": urlencode({"region": region.slug, "partner": other.slug}),
-            "timeline_items": charts.timeline_items(
-                events=events, agreements=agreements, delegations=delegations
-            ),
-            "year_counts": charts.years(events, "start_date"),
-            "industry_counts": charts.industries(events, agreements),
+            "filter_query": urlencode(pair),
+            "timeline_items": charts.timeline_items(**shown),
+            **page_cache.kept(key, aggregates),
         },
     )
 

@@ -34,9 +34,20 @@ def loaded():
 
 
 def _sitemap(client):
+    """Every entry of every section the index at /sitemap.xml names."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    return ET.fromstring(response.content)
+    index = ET.fromstring(response.content)
+    root = ET.Element(f"{SITEMAP}urlset")
+    for location in index.iter(f"{SITEMAP}loc"):
+        section = client.get(location.text.removeprefix("http://testserver"))
+        assert section.status_code == 200
+        root.extend(ET.fromstring(section.content))
+    return root
+
+
+def _text(client):
+    return ET.tostring(_sitemap(client), encoding="unicode")
 
 
 def _locations(root):
@@ -81,9 +92,24 @@ def test_drafts_are_not_in_the_sitemap(client):
     OrganizationFactory(slug="chernovik", state=DRAFT)
     SourceFactory(slug="chernovaya-statya", state=DRAFT)
     EventFactory(slug="opublikovano")
-    text = client.get("/sitemap.xml").content.decode()
+    text = _text(client)
     assert "/events/opublikovano/" in text
     assert "chernovik" not in text and "chernovaya-statya" not in text
+
+
+def test_a_large_section_is_split_into_pages_the_index_names(client):
+    from cooperation.sitemaps import sitemaps
+
+    for n in range(3):
+        EventFactory(slug=f"vstrecha-{n}")
+    sitemaps["event"].limit = 2
+    try:
+        index = client.get("/sitemap.xml").content.decode()
+        assert "/sitemap-event.xml?p=2" in index
+        second = client.get("/sitemap-event.xml?p=2").content.decode()
+        assert second.count("<url>") == 2  # one event, in two languages
+    finally:
+        sitemaps["event"].limit = 5000
 
 
 def test_the_sitemap_lives_at_the_root_only(client):
