@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install install-dev setup run test lint migrations-check clean
+.PHONY: install install-dev setup run test bench lint migrations-check clean
 
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -38,6 +38,13 @@ test: install-dev setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The site under load on PostgreSQL with synthetic data at SCALE, served by gunicorn and
+# loaded by wrk (scripts/bench.py); prints the table of docs/performance.md.
+SCALE ?= 1
+DURATION ?= 5
+bench: install
+	SCALE=$(SCALE) DURATION=$(DURATION) $(BIN)/python scripts/bench.py
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -13,9 +13,9 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Requests are mostly database work and template rendering, on as many cores as there are.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-# A worker stuck on one request this long is restarted rather than left hanging.
-timeout = 60
-# Exports stream for as long as they need; the worker keeps the connection meanwhile.
+# A worker silent this long is restarted. A CSV of every event streams for about a
+# minute on a small machine, and must not be cut off.
+timeout = 300
 graceful_timeout = 30
 accesslog = None
 errorlog = "-"

@@ -509,14 +509,17 @@ def _organizations_named(mentions):
     )
     if connection.vendor != "postgresql":
         return list(organizations)  # a development database: small enough to compare all
-    found = {}
+    # The best matches of each mention's words, all mentions in one query.
+    best = []
     for mention in mentions:
         words = {w for name in [mention.normal, *mention.surfaces] for w in search.words(name)}
         if words:
-            query = " or ".join(sorted(words))
-            for organization in search.search(organizations, query)[:CANDIDATES_PER_MENTION]:
-                found[organization.pk] = organization
-    return list(found.values())
+            found = search.search(Organization.objects.all(), " or ".join(sorted(words)))
+            best.append(found.values("pk")[:CANDIDATES_PER_MENTION])
+    if not best:
+        return []
+    pks = best[0].union(*best[1:]) if len(best) > 1 else best[0]
+    return list(organizations.filter(pk__in=[row["pk"] for row in pks]))
 
 
 def rank(mentions, pool, limit=5):

@@ -1,7 +1,7 @@
 """The portal under load, served as in production: what each page costs at scale.
 
     make bench                          # scale 1: about 15 minutes the first time
-    make bench SCALE=0.1 SECONDS=3      # smaller and quicker
+    make bench SCALE=0.1 DURATION=3     # smaller and quicker
 
 On PostgreSQL (BENCH_DATABASE_URL; by default the database portal_bench on this machine,
 made when missing) holding the article and synthetic demo data at SCALE, gunicorn serves
@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SCALE = float(os.environ.get("SCALE", "1"))
 SEED = int(os.environ.get("SEED", "1"))
-SECONDS = int(os.environ.get("SECONDS", "5"))
+SECONDS = int(os.environ.get("DURATION", "5"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "4"))
 WORKERS = int(os.environ.get("WORKERS", str((os.cpu_count() or 1) * 2 + 1)))
 COLD_REQUESTS = 5
