@@ -494,12 +494,13 @@ class PortalFilterSet(django_filters.FilterSet):
         """
         language = get_language()
         plans = []
-        for facet in self.facets:
+        for number, facet in enumerate(self.facets):
             excluded = ("date_from", "date_to") if facet.param == "year" else (facet.param,)
             # The records counted are those of the list with its other parameters, which
-            # name them more cheaply than their SQL would; built only when not kept.
+            # name them more cheaply than their SQL would; built only when not kept. Two
+            # facets may share a parameter (a partner region or country): the number tells.
             key = page_cache.query_key(
-                "facet", self._meta.model._meta.label, facet.param, language, self._params(excluded)
+                "facet", self._meta.model._meta.label, number, language, self._params(excluded)
             )
             plans.append((facet, key, partial(self._facet_counts, facet, excluded)))
         kept = page_cache.kept_results({key: compute for _facet, key, compute in plans})
