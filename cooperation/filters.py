@@ -9,7 +9,6 @@ Each FilterSet also lists its facets: for every choice, how many results it woul
 with the other filters applied, each facet counted by one aggregate query.
 """
 
-import datetime
 from dataclasses import dataclass
 from functools import partial
 
@@ -620,12 +619,7 @@ class EventFilter(PortalFilterSet):
         fields = []
 
     def filter_when(self, queryset, name, value):
-        today = datetime.date.today()
-        last = Coalesce(F("end_date"), F("start_date"))
-        queryset = queryset.alias(last_day=last)
-        if value == "upcoming":
-            return queryset.filter(last_day__gte=today)
-        return queryset.filter(last_day__lt=today)
+        return queryset.upcoming() if value == "upcoming" else queryset.past()
 
 
 class AgreementFilter(PortalFilterSet):

@@ -6,6 +6,8 @@ cites at least one `Source` through `Citation`. Dates that sources give only to 
 year are stored with their precision (`cooperation.dates`).
 """
 
+import datetime
+
 import nh3
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -15,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
@@ -998,6 +999,26 @@ class EventQuerySet(IndustryFilterMixin, PublishableQuerySet):
             pk__in=Event.regions.through.objects.filter(region=region).values("event")
         )
 
+    def upcoming(self, today=None):
+        """Events not over yet: starting today or later, or going on today.
+
+        Also bounded below by the start of the earliest event going on, so that the date
+        index is read from there rather than from the first event on record.
+        """
+        today = today or datetime.date.today()
+        going_on = Event.objects.filter(start_date__lt=today, end_date__gte=today)
+        since = going_on.aggregate(first=models.Min("start_date"))["first"] or today
+        return self.filter(start_date__gte=since).filter(
+            Q(start_date__gte=today) | Q(end_date__gte=today)
+        )
+
+    def past(self, today=None):
+        """Events over before today."""
+        today = today or datetime.date.today()
+        return self.filter(start_date__lt=today).filter(
+            Q(end_date__isnull=True) | Q(end_date__lt=today)
+        )
+
     def refresh_regions(self):
         """Recompute the regions involved, after a bulk change that bypassed save()."""
         for event in self.prefetch_related("participations"):
@@ -1131,9 +1152,15 @@ class Event(Searchable, Record, Slugged):
                 condition=PUBLISHED_ONLY,
             ),
             models.Index(
-                Coalesce("end_date", "start_date"),
-                name="cooperation_event_last_day",
+                fields=["status", "-start_date"],
+                name="cooperation_event_status",
                 condition=PUBLISHED_ONLY,
+            ),
+            # Events going on today (upcoming()): the few with an end date.
+            models.Index(
+                fields=["end_date"],
+                name="cooperation_event_end",
+                condition=Q(end_date__isnull=False),
             ),
         ]
         verbose_name = _("event")
@@ -1426,6 +1453,11 @@ class Agreement(Searchable, Record, Slugged):
             models.Index(
                 fields=["kind", "status", "signed_date"],
                 name="cooperation_agreement_kinds",
+                condition=PUBLISHED_ONLY,
+            ),
+            models.Index(
+                fields=["status", "-signed_date"],
+                name="cooperation_agreement_status",
                 condition=PUBLISHED_ONLY,
             ),
         ]

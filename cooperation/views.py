@@ -15,7 +15,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -149,14 +148,12 @@ def _kept_for(request, name, obj, compute):
 def home(request):
     today = datetime.date.today()
     events = LISTINGS["event"].queryset()
-    upcoming = events.alias(last_day=Coalesce("end_date", "start_date")).filter(last_day__gte=today)
+    upcoming = events.upcoming(today)
     return render(
         request,
         "cooperation/home.html",
         {
-            "latest_events": events.alias(last_day=Coalesce("end_date", "start_date")).filter(
-                last_day__lt=today
-            )[:HOME_ITEMS],
+            "latest_events": events.past(today)[:HOME_ITEMS],
             "upcoming_events": upcoming.order_by("start_date")[:HOME_ITEMS],
             "latest_agreements": LISTINGS["agreement"].queryset()[:HOME_ITEMS],
             "regions": Region.objects.published()
@@ -531,7 +528,9 @@ def source_detail(request, slug):
         "source_detail.html",
         source,
         source_text=source.text_html,
-        citing_groups=_citing_groups(request, source),
+        citing_groups=_kept_for(
+            request, "source-citing", source, lambda: _citing_groups(request, source)
+        ),
     )
 
 
@@ -585,6 +584,8 @@ def _published_citations():
     )
 
 
+# Each list's queryset fetches what its item template (templates/includes/items/) shows;
+# exports read their own columns (cooperation/exports.py).
 LISTINGS = {
     "event": Listing(
         "event",
@@ -594,21 +595,11 @@ LISTINGS = {
             Event.objects.published()
             .select_related("region")
             .prefetch_related(
-                _published_citations(),
-                Prefetch("regions", queryset=Region.objects.published()),
-                Prefetch("industries", queryset=Industry.objects.published()),
-                Prefetch("topics", queryset=Topic.objects.published()),
                 Prefetch(
                     "participations",
                     queryset=Participation.objects.filter(
                         person__state=PublicationState.PUBLISHED
                     ).select_related("person"),
-                ),
-                Prefetch(
-                    "event_organizations",
-                    queryset=EventOrganization.objects.filter(
-                        organization__state=PublicationState.PUBLISHED
-                    ).select_related("organization"),
                 ),
             )
             .order_by("-start_date", "title")
@@ -621,16 +612,12 @@ LISTINGS = {
         _("Agreements"),
         lambda: (
             Agreement.objects.published()
-            .select_related("signed_at")
             .prefetch_related(
-                _published_citations(),
-                Prefetch("industries", queryset=Industry.objects.published()),
-                Prefetch("topics", queryset=Topic.objects.published()),
                 Prefetch(
                     "parties",
                     queryset=AgreementParty.objects.filter(
                         organization__state=PublicationState.PUBLISHED
-                    ).select_related("organization__region", "signatory"),
+                    ).select_related("organization__region"),
                 ),
             )
             .order_by("-signed_date", "title")
@@ -643,11 +630,8 @@ LISTINGS = {
         _("Organizations"),
         lambda: (
             Organization.objects.published()
-            .select_related("region", "country", "parent")
-            .prefetch_related(
-                _published_citations(),
-                Prefetch("industries", queryset=Industry.objects.published()),
-            )
+            .select_related("region", "country")
+            .prefetch_related(Prefetch("industries", queryset=Industry.objects.published()))
         ),
     ),
     "person": Listing(
@@ -655,11 +639,7 @@ LISTINGS = {
         filters.PersonFilter,
         _("People"),
         lambda: Person.objects.published().prefetch_related(
-            _published_citations(),
-            Prefetch(
-                "positions",
-                queryset=Position.objects.published().select_related("organization", "region"),
-            ),
+            Prefetch("positions", queryset=Position.objects.published()),
         ),
     ),
     "delegation": Listing(
@@ -669,7 +649,6 @@ LISTINGS = {
         lambda: (
             Delegation.objects.published()
             .select_related("home_region", "host_region", "head", "home_country", "host_country")
-            .prefetch_related(_published_citations())
             .order_by("-start_date", "title")
         ),
     ),
@@ -678,10 +657,7 @@ LISTINGS = {
         filters.RegionFilter,
         _("Regions"),
         lambda: (
-            Region.objects.published()
-            .select_related("country")
-            .prefetch_related(_published_citations())
-            .order_by("country__name", "name")
+            Region.objects.published().select_related("country").order_by("country__name", "name")
         ),
         decorate=lambda regions: _with_activity(regions),
     ),
@@ -929,14 +905,7 @@ def region_pair(request, slug, partner):
 
 def industry_list(request):
     industries = list(Industry.objects.published().select_related("parent"))
-    counts = {}
-    for key, model in (
-        ("organizations", Organization),
-        ("events", Event),
-        ("agreements", Agreement),
-    ):
-        for slug, _label, n in filters.IndustryFacet().values(model.objects.published()):
-            counts.setdefault(slug, {})[key] = n
+    counts = page_cache.kept("industry-counts", _industry_counts)
     children = {}
     for industry in industries:
         children.setdefault(industry.parent_id, []).append(industry)
@@ -958,6 +927,20 @@ def industry_list(request):
             tree.append((industry, 0, counts.get(industry.slug, {})))
             walk(industry.pk, 1)
     return render(request, "cooperation/industry_list.html", {"tree": tree})
+
+
+def _industry_counts():
+    """{industry slug: {"organizations": n, "events": n, "agreements": n}}, sub-industries
+    included; kept until the content changes."""
+    counts = {}
+    for key, model in (
+        ("organizations", Organization),
+        ("events", Event),
+        ("agreements", Agreement),
+    ):
+        for slug, _label, n in filters.IndustryFacet().values(model.objects.published()):
+            counts.setdefault(slug, {})[key] = n
+    return counts
 
 
 HOME_ITEMS = 6

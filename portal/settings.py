@@ -137,10 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "min_size": 1,
         "max_size": _env_int("DATABASE_POOL_MAX", 8),
     }
-    # No JIT: it compiles a page's short aggregate queries for longer than they run. The
+    # No JIT and no parallel workers: for a page's short queries, compiling and starting
+    # workers take longer than the query, and other requests want the cores. The
     # word-similarity threshold decides when a name counts as a misspelling of the query.
     DATABASES["default"]["OPTIONS"]["options"] = (
-        "-c jit=off -c pg_trgm.word_similarity_threshold=0.55"
+        "-c jit=off -c max_parallel_workers_per_gather=0 -c pg_trgm.word_similarity_threshold=0.55"
     )
     # Pooled connections are managed by the pool, not by Django's persistent connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -36,6 +36,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -64,6 +65,8 @@ def main():
     queries = {page.url: _count_queries(page.url) for page in pages}
     session = _admin_session()
     admin_queries = {url: _count_queries(url, admin=True) for url in admin_pages.values()}
+    print("\nPlans of the list pages' queries (EXPLAIN ANALYZE, nothing kept)")
+    plans = {page.url: _plans(page.url) for page in pages if "list" in page.kind}
     results, cold = {}, {}
     with _server(page_cache=False) as base:
         print(f"\n== page cache off: gunicorn, {WORKERS} workers; wrk, 1 connection")
@@ -84,7 +87,7 @@ def main():
             _print_row(page.name, results[("cached", page.url)], queries[page.url])
     print("\n== exports through one worker")
     exports = _exports()
-    report = _report(pages, admin_pages, queries, admin_queries, results, cold, exports)
+    report = _report(pages, admin_pages, queries, admin_queries, results, cold, exports, plans)
     print("\n" + report)
     out = ROOT / "artifacts" / "bench.md"
     out.parent.mkdir(exist_ok=True)
@@ -254,8 +257,8 @@ def _pages():
         Page("source: the article", article.get_absolute_url(), "detail"),
         Page("source: the demo data", synthetic.get_absolute_url(), "detail"),
         Page("industries", "/industries/", "other"),
-        Page("search: a word", "/search/?q=машиностроение", "other"),
-        Page("search: a name", f"/search/?q={person.last_name}", "other"),
+        Page("search: a word", "/search/?" + urlencode({"q": "машиностроение"}), "other"),
+        Page("search: a name", "/search/?" + urlencode({"q": person.last_name}), "other"),
         Page("events feed, 1 filter", f"/events/feed/?region={r}", "other"),
         Page("calendar, 1 filter", f"/events/calendar.ics?region={r}", "other"),
         Page("CSV, 1 filter", f"/events/?region={r}&format=csv", "other"),
@@ -268,7 +271,9 @@ def _pages():
         "/organizations/?kind=enterprise": f"{admin}/organization/?kind__exact=enterprise",
         f"/delegations/?country={c}": f"{admin}/delegation/?home_country__id__exact={a.country.pk}",
         f"/regions/?country={c}": f"{admin}/region/?country__id__exact={a.country.pk}",
-        f"/search/?q={person.last_name}": f"{admin}/person/?q={person.last_name}",
+        "/search/?" + urlencode({"q": person.last_name}): (
+            f"{admin}/person/?" + urlencode({"q": person.last_name})
+        ),
     }
     return pages, peers
 
@@ -295,6 +300,45 @@ def _count_queries(url, admin=False):
             sys.exit(f"{url} answered {response.status_code}")
         counts.append(len(captured))
     return tuple(counts)
+
+
+# Tables this small are read whole faster than through an index.
+SMALL_TABLE_ROWS = 10_000
+
+
+def _plans(url):
+    """What PostgreSQL does for each query of a first request of `url`: the slowest
+    query's milliseconds, the indexes read, and the large tables read whole."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        Client(HTTP_HOST="127.0.0.1").get(url)
+    slowest, indexes, scans = 0.0, set(), set()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'")
+        rows = dict(cursor.fetchall())
+        for query in captured.captured_queries:
+            if not query["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+            plan = cursor.fetchone()[0][0]
+            slowest = max(slowest, plan["Execution Time"])
+            nodes = [plan["Plan"]]
+            while nodes:
+                node = nodes.pop()
+                nodes += node.get("Plans", [])
+                if "Index Name" in node:
+                    indexes.add(node["Index Name"])
+                elif node["Node Type"] == "Seq Scan":
+                    if rows.get(node["Relation Name"], 0) > SMALL_TABLE_ROWS:
+                        scans.add(node["Relation Name"])
+    result = (slowest, sorted(indexes), sorted(scans))
+    print(f"{url:<60} slowest {slowest:6.1f} ms  whole: {', '.join(scans) or 'none'}")
+    return result
 
 
 def _admin_session():
@@ -393,21 +437,18 @@ def _get(url, cookie=None):
 
 
 def _load(wrk, url, connections=CONNECTIONS, cookie=None):
-    """wrk against one address, after a request that fills what a first visit fills."""
+    """wrk against one address, after a request that fills what a first visit fills and a
+    second of load that reaches every worker (whose first request of a page costs more)."""
     _get(url, cookie)
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
-    command = [
-        wrk,
-        "-t1",
-        f"-c{connections}",
-        f"-d{SECONDS}s",
-        "--timeout",
-        "30s",
-        "--latency",
-        *headers,
-        url,
-    ]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def run(seconds, connections):
+        command = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
+        command += ["--latency", *headers, url]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    run(1, WORKERS)
+    out = run(SECONDS, connections)
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     timeouts = re.search(r"timeout (\d+)", out)
@@ -517,7 +558,7 @@ def _machine():
     )
 
 
-def _report(pages, peers, queries, admin_queries, results, cold, exports):
+def _report(pages, peers, queries, admin_queries, results, cold, exports, plans):
     hello_uncached, hello_cached = results[("uncached", "hello")], results[("cached", "hello")]
     lines = [
         f"Scale {SCALE:g} (seed {SEED}). {_machine()}.",
@@ -562,6 +603,17 @@ def _report(pages, peers, queries, admin_queries, results, cold, exports):
     for public, admin_url in peers.items():
         counted = admin_queries[admin_url]
         lines.append(f"- `{admin_url}` ({counted[0]}/{counted[1]} queries) ↔ `{public}`")
+    lines += [
+        "",
+        "Plans of the list pages' queries on a first request, nothing kept (EXPLAIN ANALYZE):",
+        "",
+        "| page | slowest query, ms | indexes read | large tables read whole |",
+        "|---|--:|---|---|",
+    ]
+    for url, (slowest, indexes, scans) in plans.items():
+        lines.append(
+            f"| `{url}` | {slowest:.1f} | {', '.join(indexes)} | {', '.join(scans) or '—'} |"
+        )
     lines += [
         "",
         "Exports through one worker (the memory of that worker process):",

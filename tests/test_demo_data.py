@@ -73,9 +73,7 @@ def test_every_record_it_writes_cites_the_synthetic_source(article):
     for model in (Region, Organization, Person, Position, Event, Agreement, Statement):
         content_type = ContentType.objects.get_for_model(model)
         cited = Citation.objects.filter(source=source, content_type=content_type)
-        article_records = Citation.objects.filter(content_type=content_type).exclude(
-            source=source
-        )
+        article_records = Citation.objects.filter(content_type=content_type).exclude(source=source)
         uncited = model.objects.exclude(pk__in=cited.values("object_id")).exclude(
             pk__in=article_records.values("object_id")
         )

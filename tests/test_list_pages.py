@@ -137,6 +137,24 @@ def test_upcoming_and_past_events(client, article):
     assert "Будущий форум" in client.get("/").content.decode()
 
 
+def test_an_event_going_on_today_is_upcoming_not_past(client, article):
+    today = dt.date.today()
+    EventFactory(
+        title="Идущая выставка",
+        start_date=today - dt.timedelta(days=40),
+        end_date=today + dt.timedelta(days=2),
+    )
+    EventFactory(
+        title="Прошедшая выставка",
+        start_date=today - dt.timedelta(days=10),
+        end_date=today - dt.timedelta(days=1),
+    )
+    upcoming = _titles(client.get("/events/", {"when": "upcoming"}))
+    past = _titles(client.get("/events/", {"when": "past"}))
+    assert "Идущая выставка" in upcoming and "Идущая выставка" not in past
+    assert "Прошедшая выставка" in past and "Прошедшая выставка" not in upcoming
+
+
 def test_sorting_by_title(client, article):
     titles = _titles(client.get("/agreements/", {"sort": "title"}))
     assert titles == sorted(titles)
