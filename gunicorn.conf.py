@@ -7,6 +7,7 @@ GUNICORN_BIND and WEB_CONCURRENCY (worker processes) override the defaults below
 `make bench` serves the site this way.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -20,3 +21,25 @@ graceful_timeout = 30
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# The objects a worker loads with the application (modules, templates, translations, URL
+# patterns) live as long as it does, yet each full run of Python's cycle collector walks
+# them all: about 100 ms, in the middle of whichever request triggers it, which was most
+# of a list page's 99th percentile. Frozen, they are left out of collections; it is done
+# when the application is loaded and again once the first requests have filled the
+# worker's caches.
+FREEZE_AFTER_REQUESTS = 50
+
+
+def _freeze():
+    gc.collect()
+    gc.freeze()
+
+
+def post_worker_init(worker):
+    _freeze()
+
+
+def post_request(worker, req, environ, resp):
+    if worker.nr == FREEZE_AFTER_REQUESTS:
+        _freeze()

@@ -17,7 +17,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -738,25 +738,14 @@ class PersonFilter(PortalFilterSet):
     )
 
     paths = {
-        "region": ["positions__region", "positions__organization__region"],
-        "country": ["positions__country", "positions__organization__country"],
+        "region": ["positions__place_region"],
+        "country": ["positions__place_country"],
         "organization": ["positions__organization"],
     }
     facets = [
-        # A position's region, or its organization's: one value per position, so that a
-        # person is counted once even when both name the same region.
-        RelatedFacet(
-            "region",
-            _("Region"),
-            Coalesce("positions__region", "positions__organization__region"),
-            Region,
-            multiple=True,
-        ),
-        CountryFacet(
-            "country",
-            _("Country"),
-            ["positions__country", "positions__organization__country"],
-        ),
+        # Where each position is held: its own region, else its organization's.
+        RelatedFacet("region", _("Region"), "positions__place_region", Region, multiple=True),
+        CountryFacet("country", _("Country"), ["positions__place_country"]),
         RelatedFacet("organization", _("Organization"), "positions__organization", Organization),
     ]
 

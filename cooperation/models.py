@@ -16,7 +16,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
@@ -85,14 +86,15 @@ class PublicationState(models.TextChoices):
 
 
 class _History(HistoricalRecords):
-    """Versions without the derived search columns, on the models that have them.
+    """Versions without the derived columns (search, a position's place), on the models
+    that have them.
 
     One instance serves every model that inherits it, while simple-history wants each
     history model to exclude only fields its model has; a version is made again on save,
-    so the search columns need no history.
+    so the derived columns need no history.
     """
 
-    DERIVED = ["search_document", "search_names"]
+    DERIVED = ["search_document", "search_names", "place_region", "place_country"]
 
     def create_history_model(self, model, inherited):
         own = {field.name for field in model._meta.local_fields}
@@ -700,6 +702,7 @@ class Organization(Searchable, Record, Slugged):
         if self.region_id and not self.country_id:
             self.country_id = self.region.country_id
         super().save(*args, **kwargs)
+        self.positions.refresh_places()
 
 
 class OrganizationAlias(models.Model):
@@ -784,6 +787,22 @@ class Person(Searchable, Record, Slugged):
         return reverse("cooperation:person-detail", kwargs={"slug": self.slug})
 
 
+class PositionQuerySet(PublishableQuerySet):
+    def refresh_places(self):
+        """Recompute where each position is held: its own region and country, else its
+        organization's. Done on save; call it after a bulk change that bypassed save()."""
+        organization = Organization.objects.filter(pk=OuterRef("organization"))
+        region = Region.objects.filter(pk=OuterRef("region"))
+        return self.update(
+            place_region=Coalesce(F("region"), Subquery(organization.values("region")[:1])),
+            place_country=Coalesce(
+                F("country"),
+                Subquery(region.values("country")[:1]),
+                Subquery(organization.values("country")[:1]),
+            ),
+        )
+
+
 class Position(Record):
     """A post a person held, with the title as it was said at the time."""
 
@@ -815,6 +834,14 @@ class Position(Record):
         verbose_name=_("country"),
         help_text=_("For national posts (a president) that belong to no region or body."),
     )
+    # Where the post is held, for the people list's region and country filters: the
+    # position's own region and country, else its organization's (refresh_places()).
+    place_region = models.ForeignKey(
+        Region, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    place_country = models.ForeignKey(
+        Country, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
     title = models.CharField(_("title"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     start_date = models.DateField(_("start"), null=True, blank=True)
@@ -824,6 +851,8 @@ class Position(Record):
 
     start = partial_date_property("start_date", "start_precision")
     end = partial_date_property("end_date", "end_precision")
+
+    objects = PositionQuerySet.as_manager()
 
     class Meta(Record.Meta):
         ordering = ["person", "-start_date", "title"]
@@ -872,6 +901,7 @@ class Position(Record):
             self, [("start_date", "start_precision"), ("end_date", "end_precision")]
         )
         super().save(*args, **kwargs)
+        Position.objects.filter(pk=self.pk).refresh_places()
 
 
 # --- what happened ------------------------------------------------------------------------

@@ -4,9 +4,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from cooperation.models import Event, Organization
+from cooperation.models import Event, Organization, Region
 
-from .factories import EventFactory, ParticipationFactory
+from .factories import EventFactory, OrganizationFactory, ParticipationFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +213,23 @@ def test_every_facet_count_is_what_following_it_gives(client, article, path):
         for value in values:
             followed = client.get(path + value.url).context["page_obj"].paginator.count
             assert followed == value.count, (facet.param, value.value)
+
+
+def test_people_are_found_where_their_posts_are_held(client, article):
+    """A post's own region, else its organization's; moving the organization moves it."""
+    tatarstan = Region.objects.get(slug="tatarstan")
+    atyrau = Region.objects.get(slug="atyrauskaya-oblast")
+    position = PositionFactory(organization=OrganizationFactory(region=tatarstan))
+    name = str(position.person)
+    assert name in _titles(client.get("/people/", {"region": "tatarstan"}))
+    assert name not in _titles(client.get("/people/", {"country": "KZ"}))
+    position.organization.region = atyrau
+    position.organization.country = atyrau.country
+    position.organization.save()
+    assert name in _titles(client.get("/people/", {"region": "atyrauskaya-oblast"}))
+    assert name in _titles(client.get("/people/", {"country": "KZ"}))
+    assert name not in _titles(client.get("/people/", {"region": "tatarstan"}))
+    position.region = tatarstan  # a post of its own region, at the same organization
+    position.save()
+    assert name in _titles(client.get("/people/", {"region": "tatarstan"}))
+    assert name in _titles(client.get("/people/", {"country": "RU"}))

@@ -1,4 +1,4 @@
-"""A list or record page costs the same number of SQL queries however many records it shows or holds."""
+"""A list or record page costs the same SQL queries however many records it shows or holds."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
