@@ -6,7 +6,11 @@ show readers the language they search in. With hundreds of thousands of records,
 `limit` records, as the sitemaps protocol asks of large sites.
 """
 
+from collections.abc import Sequence
+from functools import cached_property
+
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
 
@@ -32,6 +36,32 @@ class _I18nSitemap(Sitemap):
     limit = 5000
 
 
+class _RecordsInEachLanguage(Sequence):
+    """(record, language) for every record of `queryset` and every language, read one
+    slice at a time. Django's own list of them holds every record in memory, which took
+    seconds for each page of a section of 100 000 organizations."""
+
+    def __init__(self, queryset, languages):
+        self.queryset, self.languages = queryset, languages
+
+    @cached_property
+    def _length(self):
+        return self.queryset.count() * len(self.languages)
+
+    def __len__(self):
+        return self._length
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(len(self))
+        each = len(self.languages)
+        first = start // each
+        records = self.queryset[first : -(-stop // each)]
+        pairs = [(record, language) for record in records for language in self.languages]
+        return pairs[start - first * each : stop - first * each]
+
+
 class RecordSitemap(_I18nSitemap):
     """The published records of one model; each page's lastmod is its record's last edit."""
 
@@ -43,6 +73,10 @@ class RecordSitemap(_I18nSitemap):
 
     def lastmod(self, obj):
         return obj.updated_at
+
+    @property
+    def paginator(self):
+        return Paginator(_RecordsInEachLanguage(self.items(), self._languages()), self.limit)
 
     def get_latest_lastmod(self):
         # For the index: one aggregate rather than a look at every record.

@@ -1,5 +1,6 @@
 """sitemap.xml lists every published page in both languages; robots.txt points at it."""
 
+import re
 import xml.etree.ElementTree as ET
 from io import StringIO
 
@@ -108,6 +109,30 @@ def test_a_large_section_is_split_into_pages_the_index_names(client):
         assert "/sitemap-event.xml?p=2" in index
         second = client.get("/sitemap-event.xml?p=2").content.decode()
         assert second.count("<url>") == 2  # one event, in two languages
+    finally:
+        sitemaps["event"].limit = 5000
+
+
+def test_pages_of_a_section_list_each_record_once_in_each_language(client):
+    """Even where a page ends between a record's two languages."""
+    from cooperation.sitemaps import sitemaps
+
+    for n in range(4):
+        EventFactory(slug=f"vstrecha-{n}")
+    sitemaps["event"].limit = 3
+    try:
+        index = client.get("/sitemap.xml").content.decode()
+        assert "/sitemap-event.xml?p=3" in index and "/sitemap-event.xml?p=4" not in index
+        locations = []
+        for page in (1, 2, 3):
+            text = client.get(f"/sitemap-event.xml?p={page}").content.decode()
+            locations += re.findall(r"<loc>(.*?)</loc>", text)
+        expected = {
+            f"http://testserver{prefix}/events/vstrecha-{n}/"
+            for n in range(4)
+            for prefix in ("", "/en")
+        }
+        assert sorted(locations) == sorted(expected)
     finally:
         sitemaps["event"].limit = 5000
 
