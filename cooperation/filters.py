@@ -619,7 +619,11 @@ class EventFilter(PortalFilterSet):
         fields = []
 
     def filter_when(self, queryset, name, value):
-        return queryset.upcoming() if value == "upcoming" else queryset.past()
+        if value != "upcoming":
+            return queryset.past()
+        # The soonest first, unless the visitor chose an order.
+        upcoming = queryset.upcoming()
+        return upcoming if self.data.get("sort") else upcoming.order_by("start_date", "title")
 
 
 class AgreementFilter(PortalFilterSet):

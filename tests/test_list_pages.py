@@ -137,6 +137,16 @@ def test_upcoming_and_past_events(client, article):
     assert "Будущий форум" in client.get("/").content.decode()
 
 
+def test_upcoming_events_come_soonest_first_unless_sorted(client, article):
+    soon = dt.date.today() + dt.timedelta(days=3)
+    EventFactory(title="Б: через год", start_date=soon + dt.timedelta(days=365))
+    EventFactory(title="А: через три дня", start_date=soon)
+    upcoming = _titles(client.get("/events/", {"when": "upcoming"}))
+    assert upcoming == ["А: через три дня", "Б: через год"]
+    by_date = _titles(client.get("/events/", {"when": "upcoming", "sort": "-date"}))
+    assert by_date == ["Б: через год", "А: через три дня"]
+
+
 def test_an_event_going_on_today_is_upcoming_not_past(client, article):
     today = dt.date.today()
     EventFactory(
