@@ -1,5 +1,6 @@
 """Anonymous visitors get kept pages; a save or a publish in the admin shows at once."""
 
+import gzip
 from io import StringIO
 
 import pytest
@@ -52,6 +53,22 @@ def test_a_page_seen_before_is_served_again_without_a_query(visitor):
     assert again.content == first.content
     assert again["Content-Type"] == first["Content-Type"]
     assert "KazanForum" in again.content.decode()
+
+
+def test_a_kept_page_goes_compressed_to_clients_that_accept_it(visitor):
+    first = visitor.get(EVENTS, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    compressed = visitor.get(EVENTS, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    plain = visitor.get(EVENTS)
+    assert "Content-Encoding" not in first and "Content-Encoding" not in plain
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == first.content == plain.content
+    assert int(compressed["Content-Length"]) == len(compressed.content) < len(plain.content)
+    assert int(plain["Content-Length"]) == len(plain.content)
+    assert "Accept-Encoding" in compressed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    etag = compressed["ETag"]
+    assert etag.startswith("W/")
+    again = visitor.get(EVENTS, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
 
 
 def test_each_query_string_and_language_is_a_page_of_its_own(visitor):
