@@ -1,6 +1,6 @@
 """The portal under load, served as in production: what each page costs at scale.
 
-    make bench                          # scale 1: about 15 minutes the first time
+    make bench                          # scale 1: about 30 minutes the first time
     make bench SCALE=0.1 DURATION=3     # smaller and quicker
 
 On PostgreSQL (BENCH_DATABASE_URL; by default the database portal_bench on this machine,
