@@ -13,13 +13,23 @@ cache. Kept pages answer conditional requests: the ETag is kept with the page, a
 Last-Modified is the time of the content version. They are kept compressed (gzip) and
 sent so to every client that accepts it, as browsers do: a tenth of the bytes to read
 from the cache and to send; other clients get them decompressed.
+
+With Redis as the cache, each server process also holds the pages it served in its own
+memory (`_ProcessMemory`) and serves them from there, with no round trip to Redis, for as
+long as it is sure they are current: it is subscribed to the announcements of content
+changes that `content_changed()` makes.
 """
 
 import gzip
 import hashlib
+import logging
+import os
 import re
+import threading
 import time
+from collections import OrderedDict
 
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
@@ -28,6 +38,10 @@ from django.utils.cache import patch_cache_control, patch_vary_headers, set_resp
 from django.utils.http import http_date
 
 VERSION_KEY = "content-version"
+# Where content_changed() announces each new version to the server processes' memories.
+CHANNEL = "content-changed"
+
+logger = logging.getLogger(__name__)
 
 
 def _cache():
@@ -36,6 +50,10 @@ def _cache():
 
 def _new_version():
     _cache().set(VERSION_KEY, time.time_ns(), timeout=None)
+    memory = _memory()
+    if memory is not None:
+        memory.forget()
+        memory.announce()
 
 
 def content_changed(**_signal):
@@ -56,8 +74,8 @@ class PageCacheMiddleware:
     """Serve anonymous GET requests for public pages from the cache; keep what may be kept.
 
     Placed after WhiteNoise and ConditionalGetMiddleware and before the session middleware,
-    so that a page served from the cache costs two cache reads in one round trip and none
-    of the work below it.
+    so that a page served from the cache costs none of the work below it: two cache reads
+    in one round trip, or none when the process's memory has the page.
     """
 
     def __init__(self, get_response):
@@ -67,11 +85,21 @@ class PageCacheMiddleware:
         if not self._may_serve(request):
             return self.get_response(request)
         key = "page:" + hashlib.sha1(request.get_full_path().encode()).hexdigest()
+        memory = _memory()
+        if memory is not None:
+            kept = memory.page(key)
+            if kept is not None:
+                return _replay(kept, _accepts_gzip(request))
+            ticket = memory.ticket()
         cache = _cache()
         found = cache.get_many([VERSION_KEY, key])
         version = _current_version(found)
+        if memory is not None:
+            memory.confirm(version, ticket)
         kept = found.get(key)
         if kept is not None and kept[0] == version:
+            if memory is not None:
+                memory.keep(key, kept)
             return _replay(kept, _accepts_gzip(request))
         response = self.get_response(request)
         if request.method == "GET" and self._may_keep(request, response):
@@ -82,8 +110,11 @@ class PageCacheMiddleware:
             patch_vary_headers(response, ["Accept-Encoding"])
             headers = [(k, v) for k, v in response.items()]
             body = gzip.compress(response.content, compresslevel=6, mtime=0)
-            kept = (version, response.status_code, headers, body)
-            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+            seconds = settings.PAGE_CACHE_SECONDS
+            kept = (version, time.time() + seconds, response.status_code, headers, body)
+            cache.set(key, kept, seconds)
+            if memory is not None:
+                memory.keep(key, kept)
         return response
 
     def _may_serve(self, request):
@@ -115,7 +146,7 @@ def _accepts_gzip(request):
 
 
 def _replay(kept, compressed):
-    _version, status, headers, body = kept
+    _version, _expires, status, headers, body = kept
     response = HttpResponse(body if compressed else gzip.decompress(body), status=status)
     for name, value in headers:
         response[name] = value
@@ -126,6 +157,111 @@ def _replay(kept, compressed):
         if response.has_header("ETag") and not response["ETag"].startswith("W/"):
             response["ETag"] = "W/" + response["ETag"]
     return response
+
+
+class _ProcessMemory:
+    """The pages a server process served, held in its memory while it is sure they are current.
+
+    The content version read from Redis stays current until content_changed() sets a new
+    one and announces it on CHANNEL, to which the process is subscribed. Before serving a
+    page from memory, it reads what has arrived on that subscription, without waiting (an
+    announcement reaches every subscriber before the editor who made the change gets an
+    answer). If nothing has, a page held at the version it last read from Redis is served
+    with no round trip. An announcement, the confirmation of a new subscription, or a lost
+    one makes it forget the version, so that the next request reads it from Redis again.
+    So that a change can never be missed for long, not even over a connection that broke
+    without a word, the version is also read again once it is a second old.
+
+    Pages are evicted least recently served first, beyond PAGE_CACHE_MEMORY_MB, and leave
+    when their time in the cache (PAGE_CACHE_SECONDS) is up.
+    """
+
+    CONFIRMED_FOR = 1.0  # seconds
+    RESUBSCRIBE_AFTER = 1.0  # seconds, after the subscription failed
+
+    def __init__(self, url, max_bytes):
+        self.max_bytes = max_bytes
+        self.client = redis.Redis.from_url(url, socket_keepalive=True)
+        self.lock = threading.Lock()  # for threaded servers; a sync worker never waits on it
+        self.pages, self.size = OrderedDict(), 0
+        self.version, self.confirmed_at = None, 0.0
+        self.pubsub, self.listening, self.subscribe_at = None, False, 0.0
+        self.generation = 0
+
+    def _forget(self):
+        self.generation += 1
+        self.version = None
+
+    def _listen(self):
+        """Read what the subscription has brought, subscribing first if need be."""
+        try:
+            if self.pubsub is None:
+                if time.monotonic() < self.subscribe_at:
+                    return
+                self.pubsub = self.client.pubsub()
+                self.pubsub.subscribe(CHANNEL)
+            while self.pubsub.get_message(timeout=0) is not None:
+                self.listening = True  # the first message is the confirmation
+                self._forget()
+        except redis.RedisError:
+            logger.warning("Not subscribed to content changes; retrying", exc_info=True)
+            self.pubsub, self.listening = None, False
+            self.subscribe_at = time.monotonic() + self.RESUBSCRIBE_AFTER
+            self._forget()
+
+    def forget(self):
+        with self.lock:
+            self._forget()
+
+    def announce(self):
+        self.client.publish(CHANNEL, b"")
+
+    def ticket(self):
+        """To be given to confirm(): whether anything was forgotten in between."""
+        return self.generation
+
+    def confirm(self, version, ticket):
+        """The current version, as just read from Redis."""
+        with self.lock:
+            if self.listening and ticket == self.generation:
+                self.version, self.confirmed_at = version, time.monotonic()
+
+    def page(self, key):
+        with self.lock:
+            self._listen()
+            if self.version is None or time.monotonic() - self.confirmed_at > self.CONFIRMED_FOR:
+                return None
+            kept = self.pages.get(key)
+            if kept is None or kept[0] != self.version or kept[1] < time.time():
+                return None
+            self.pages.move_to_end(key)
+            return kept
+
+    def keep(self, key, kept):
+        with self.lock:
+            if key in self.pages:
+                self.size -= len(self.pages.pop(key)[-1])
+            self.pages[key] = kept
+            self.size += len(kept[-1])
+            while self.size > self.max_bytes and self.pages:
+                self.size -= len(self.pages.popitem(last=False)[1][-1])
+
+
+_memories = {}
+
+
+def _memory():
+    """This process's memory of pages, when the cache is Redis (shared by the processes)."""
+    backend = settings.CACHES[settings.PAGE_CACHE_ALIAS]
+    if not backend["BACKEND"].endswith(".RedisCache") or settings.PAGE_CACHE_MEMORY_MB <= 0:
+        return None
+    location = backend["LOCATION"]
+    url = location[0] if isinstance(location, (list, tuple)) else location.split(",")[0]
+    # A process forked from one that had a memory starts one of its own.
+    key = (os.getpid(), url)
+    if key not in _memories:
+        _memories[key] = _ProcessMemory(url, settings.PAGE_CACHE_MEMORY_MB * 1024 * 1024)
+    return _memories[key]
 
 
 def kept_results(computations, seconds=None):

@@ -158,6 +158,9 @@ CACHES = {
 # (cooperation/page_cache.py); 0 turns the page cache off.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 600)
+# With Redis, each server process also serves the pages it has kept from its own memory, up
+# to this many megabytes, while Redis tells it that nothing has changed; 0 turns that off.
+PAGE_CACHE_MEMORY_MB = _env_int("PAGE_CACHE_MEMORY_MB", 32)
 PAGE_CACHE_SKIP_PATHS = ["/admin/", "/en/admin/", "/i18n/", "/health/", "/static/"]
 # Counts beside the filters over many records are kept the same way (cooperation/filters.py).
 QUERY_CACHE_SECONDS = _env_int("QUERY_CACHE_SECONDS", 3600)

@@ -14,16 +14,29 @@ from cooperation import page_cache
 from cooperation.models import Event, PublicationState
 
 from .admin_forms import form_data, user_in
+from .redis_cache import NO_REDIS, flush_redis, redis_answers, use_redis
 
 pytestmark = pytest.mark.django_db
 
 EVENTS = "/events/?region=tatarstan"
 
 
-@pytest.fixture(autouse=True)
-def loaded(settings):
+@pytest.fixture(
+    autouse=True,
+    params=[
+        "process memory",
+        pytest.param("redis", marks=pytest.mark.skipif(not redis_answers(), reason=NO_REDIS)),
+    ],
+)
+def loaded(request, settings):
+    """Every test runs with the development cache and with Redis, as in production."""
     settings.PAGE_CACHE_SECONDS = 600
+    if request.param == "redis":
+        use_redis(settings)
     call_command("load_articles", stdout=StringIO())
+    yield
+    if request.param == "redis":
+        flush_redis()
 
 
 @pytest.fixture
