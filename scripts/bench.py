@@ -516,10 +516,14 @@ def _cold(url):
     """Milliseconds of requests that each follow a content change: nothing kept."""
     import redis
 
+    from cooperation.page_cache import CHANNEL, VERSION_KEY
+
     client = redis.Redis.from_url(REDIS_URL)
     times = []
     for _request in range(COLD_REQUESTS):
-        client.set(":1:content-version", time.time_ns())  # what any editor's save does
+        # What any editor's save does.
+        client.set(f":1:{VERSION_KEY}", time.time_ns())
+        client.publish(CHANNEL, b"")
         started = time.perf_counter()
         _get(url)
         times.append((time.perf_counter() - started) * 1000)
