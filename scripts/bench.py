@@ -177,7 +177,7 @@ def _prepare_database():
 class Page:
     name: str
     url: str
-    kind: str  # "list", "filtered list", "detail", "other"
+    kind: str  # "list", "filtered list", "detail", "other", "export" (streamed, never kept)
 
 
 def _pages():
@@ -274,7 +274,7 @@ def _pages():
         Page("search: a name", "/search/?" + urlencode({"q": person.last_name}), "other"),
         Page("events feed, 1 filter", f"/events/feed/?region={r}", "other"),
         Page("calendar, 1 filter", f"/events/calendar.ics?region={r}", "other"),
-        Page("CSV, 1 filter", f"/events/?region={r}&format=csv", "other"),
+        Page("CSV, 1 filter", f"/events/?region={r}&format=csv", "export"),
         Page("sitemap", "/sitemap.xml", "other"),
     ]
     admin = "/admin/cooperation"
@@ -639,6 +639,7 @@ def _report(pages, peers, queries, admin_queries, results, cold, exports, plans)
         admin_url = peers.get(page.url)
         admin = results[("admin", admin_url)] if admin_url else None
         share = cached.rps / results[("hello beside", page.url)]
+        share_cell = "never kept" if page.kind == "export" else f"{share:.0%}"
         admin_cells = (
             f"{admin.rps:.0f} | {admin.p50:.1f} | {admin.p99:.1f}" if admin else "— | — | —"
         )
@@ -646,12 +647,12 @@ def _report(pages, peers, queries, admin_queries, results, cold, exports, plans)
             f"| {page.name}: `{page.url}` | {queries[page.url][0]}/{queries[page.url][1]} "
             f"| {uncached.rps:.0f} | {uncached.p50:.1f} | {uncached.p99:.1f} "
             f"| {cold[page.url][0]:.0f} | {cold[page.url][1]:.0f} "
-            f"| {cached.rps:.0f} | {cached.p50:.1f} | {cached.p99:.1f} | {share:.0%} "
+            f"| {cached.rps:.0f} | {cached.p50:.1f} | {cached.p99:.1f} | {share_cell} "
             f"| {admin_cells} |"
         )
         if page.kind == "filtered list" and uncached.p99 >= LIST_P99_MS:
             missed.append(f"{page.name}: p99 {uncached.p99:.0f} ms with the page cache off")
-        if share < CACHED_SHARE_OF_HELLO:
+        if page.kind != "export" and share < CACHED_SHARE_OF_HELLO:
             missed.append(f"{page.name}: cached at {share:.0%} of hello's throughput")
         if admin and uncached.p50 >= admin.p50:
             missed.append(f"{page.name}: not faster than `{admin_url}`")
