@@ -32,6 +32,7 @@ from collections import OrderedDict
 import redis
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
@@ -90,12 +91,12 @@ class PageCacheMiddleware:
             kept = memory.page(key)
             if kept is not None:
                 return _replay(kept, _accepts_gzip(request))
-            ticket = memory.ticket()
+            generation = memory.generation
         cache = _cache()
         found = cache.get_many([VERSION_KEY, key])
         version = _current_version(found)
         if memory is not None:
-            memory.confirm(version, ticket)
+            memory.confirm(version, generation)
         kept = found.get(key)
         if kept is not None and kept[0] == version:
             if memory is not None:
@@ -216,14 +217,11 @@ class _ProcessMemory:
     def announce(self):
         self.client.publish(CHANNEL, b"")
 
-    def ticket(self):
-        """To be given to confirm(): whether anything was forgotten in between."""
-        return self.generation
-
-    def confirm(self, version, ticket):
-        """The current version, as just read from Redis."""
+    def confirm(self, version, generation):
+        """The current version, as just read from Redis; `generation` is what it was before
+        the read: if anything was forgotten since, the version read may be the old one."""
         with self.lock:
-            if self.listening and ticket == self.generation:
+            if self.listening and generation == self.generation:
                 self.version, self.confirmed_at = version, time.monotonic()
 
     def page(self, key):
@@ -252,11 +250,11 @@ _memories = {}
 
 def _memory():
     """This process's memory of pages, when the cache is Redis (shared by the processes)."""
-    backend = settings.CACHES[settings.PAGE_CACHE_ALIAS]
-    if not backend["BACKEND"].endswith(".RedisCache") or settings.PAGE_CACHE_MEMORY_MB <= 0:
+    cache = _cache()
+    if not isinstance(cache, RedisCache) or settings.PAGE_CACHE_MEMORY_MB <= 0:
         return None
-    location = backend["LOCATION"]
-    url = location[0] if isinstance(location, (list, tuple)) else location.split(",")[0]
+    # The server Django's cache writes to: the first of its LOCATION.
+    url = cache._servers[0]
     # A process forked from one that had a memory starts one of its own.
     key = (os.getpid(), url)
     if key not in _memories:

@@ -24,7 +24,7 @@ EVENTS = "/events/?region=tatarstan"
 @pytest.fixture(
     autouse=True,
     params=[
-        "process memory",
+        "development cache",
         pytest.param("redis", marks=pytest.mark.skipif(not redis_answers(), reason=NO_REDIS)),
     ],
 )
