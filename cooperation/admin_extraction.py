@@ -37,6 +37,7 @@ from .forms import MentionFormSet, SourceAdminForm
 from .models import (
     Citation,
     Country,
+    Event,
     EventOrganization,
     Organization,
     Participation,
@@ -86,8 +87,6 @@ class SourceExtractionMixin:
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from .models import Event
-
         extra_context = {
             **(extra_context or {}),
             "can_add_event": self.admin_site.is_registered(Event)
@@ -171,8 +170,6 @@ class SourceExtractionMixin:
 
     def event_view(self, request, object_id):
         """The Event add form with this source, its people and organizations and its date."""
-        from .models import Event
-
         source, redirect = self._source_or_404(request, object_id)
         if redirect:
             return redirect

@@ -15,6 +15,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 
 from .dates import PartialDate, Precision, format_range
+from .models import Industry
 
 # --- counts -------------------------------------------------------------------------------
 
@@ -45,8 +46,6 @@ def industries(*querysets, industry_queryset=None):
     relation's rows whose records are in the queryset. Only published industries are drawn
     unless `industry_queryset` says otherwise. Most named first, then by name.
     """
-    from .models import Industry
-
     if industry_queryset is None:
         industry_queryset = Industry.objects.published()
     if not querysets:

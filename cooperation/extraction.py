@@ -14,8 +14,12 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils.html import strip_tags
+
+from . import search
+from .models import Citation, Organization, Person, PublicationState, Region
 
 PERSON, ORGANIZATION, PLACE, DATE = "person", "organization", "place", "date"
 
@@ -459,8 +463,6 @@ def match_mentions(mentions, limit=5):
     PostgreSQL, through the search index: a hundred thousand organizations cannot each be
     compared), regions are few and all compared.
     """
-    from .models import Region
-
     wanted = {m.type for m in mentions}
     pool = {}
     if PERSON in wanted:
@@ -487,8 +489,6 @@ def _people_named(last_names):
 
     SQLite compares Cyrillic case-sensitively, so the forms are listed rather than folded.
     """
-    from .models import Person
-
     forms = set()
     for name in filter(None, last_names):
         for variant in {name, name.replace("ё", "е"), name.replace("е", "ё")}:
@@ -501,9 +501,6 @@ def _people_named(last_names):
 
 
 def _organizations_named(mentions):
-    from . import search
-    from .models import Organization
-
     organizations = Organization.objects.prefetch_related("aliases").only(
         "name", "short_name", "name_en", "short_name_en", "slug", "state"
     )
@@ -595,8 +592,6 @@ def mentions_confirm(*, source, choices):
     New records are drafts that cite the source; linked records get a citation of the source
     unless they already have one. Returns (created, linked) lists of records.
     """
-    from .models import Citation, Organization, Person, PublicationState
-
     created, linked = [], []
     for mention, action, value in choices:
         if action == CREATE:
@@ -620,6 +615,4 @@ def mentions_confirm(*, source, choices):
 
 
 def _content_type(record):
-    from django.contrib.contenttypes.models import ContentType
-
     return ContentType.objects.get_for_model(record)

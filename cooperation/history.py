@@ -15,6 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .models import Citation
+
 # Parts are deleted one by one within a single delete(); a part deleted this close to its
 # owner went with it, one deleted on its own earlier stays deleted.
 DELETED_TOGETHER = dt.timedelta(seconds=5)
@@ -42,8 +44,6 @@ def _parts(model):
 @transaction.atomic
 def restore_parts(obj):
     """Restore the parts deleted together with `obj`, which has just been restored."""
-    from .models import Citation
-
     deletion = _deletion(type(obj), obj.pk)
     if deletion is None:
         return

@@ -150,7 +150,7 @@ def _prepare_database():
     from django.core.management import call_command
     from django.db import connection
 
-    from cooperation.demo import demo_data_present, demo_source_slug
+    from cooperation.management.demo_data import demo_data_present, demo_source_slug
 
     call_command("migrate", verbosity=0)
     call_command("load_articles")

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from cooperation.demo import demo_data_generate, demo_data_remove
+from cooperation.management.demo_data import demo_data_generate, demo_data_remove
 from cooperation.models import (
     Agreement,
     Citation,

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from cooperation.demo import DemoDataError, demo_data_generate, expected_rows
+from cooperation.management.demo_data import DemoDataError, demo_data_generate, expected_rows
 
 
 class Command(BaseCommand):

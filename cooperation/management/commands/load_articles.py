@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cooperation.services import ArticleDataError, article_load
+from cooperation.article_loader import ArticleDataError, article_load
 
 DEFAULT_DIR = Path(settings.BASE_DIR) / "data" / "articles"
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cooperation.demo import DemoDataError, demo_data_present, demo_data_remove
+from cooperation.management.demo_data import DemoDataError, demo_data_present, demo_data_remove
 
 
 class Command(BaseCommand):

@@ -23,9 +23,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, models, transaction
 from slugify import slugify
 
-from . import page_cache, search
-from .dates import Precision, truncate
-from .models import (
+from .. import page_cache, search
+from ..dates import Precision, truncate
+from ..models import (
     SLUG_MAX_LENGTH,
     TRANSLITERATION,
     Agreement,

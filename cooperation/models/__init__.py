@@ -1,0 +1,115 @@
+"""The domain of interregional cooperation, one module per section.
+
+Every public record is a draft until an editor publishes it (`base.Publishable`); the public
+site reads through the queryset verbs for what the public may see. Every fact-bearing record
+(`sources.Record`) cites at least one `Source` through `Citation`. Dates that sources give
+only to the month or year are stored with their precision (`cooperation.dates`).
+"""
+
+from .activity import (
+    Agreement,
+    AgreementParty,
+    AgreementQuerySet,
+    Delegation,
+    Event,
+    EventOrganization,
+    EventQuerySet,
+    Invitation,
+    Participation,
+    Partnership,
+    Statement,
+)
+from .actors import (
+    Organization,
+    OrganizationAlias,
+    OrganizationQuerySet,
+    Person,
+    Position,
+    PositionQuerySet,
+)
+from .base import (
+    PUBLISHED_ONLY,
+    SLUG_MAX_LENGTH,
+    TRANSLITERATION,
+    PublicationState,
+    Publishable,
+    PublishableQuerySet,
+    Searchable,
+    Slugged,
+    localized,
+    partial_date_property,
+    published_or_none,
+)
+from .places import (
+    Country,
+    Industry,
+    IndustryFilterMixin,
+    IndustryQuerySet,
+    Region,
+    RegionFact,
+    Topic,
+)
+from .sources import CITING, SOURCE_TAGS, Citation, CitationQuerySet, Record, Source
+
+CITING.extend(
+    [
+        (Event, ()),
+        (Agreement, ()),
+        (Delegation, ()),
+        (Statement, ("speaker", "event")),
+        (Invitation, ("event", "invited_region", "invited_organization")),
+        (Person, ()),
+        (Position, ("person",)),
+        (Organization, ()),
+        (
+            Partnership,
+            ("organization", "partner_country", "partner_region", "partner_organization"),
+        ),
+        (Region, ()),
+        (RegionFact, ("region",)),
+    ]
+)
+
+__all__ = [
+    "CITING",
+    "PUBLISHED_ONLY",
+    "SLUG_MAX_LENGTH",
+    "SOURCE_TAGS",
+    "TRANSLITERATION",
+    "Agreement",
+    "AgreementParty",
+    "AgreementQuerySet",
+    "Citation",
+    "CitationQuerySet",
+    "Country",
+    "Delegation",
+    "Event",
+    "EventOrganization",
+    "EventQuerySet",
+    "Industry",
+    "IndustryFilterMixin",
+    "IndustryQuerySet",
+    "Invitation",
+    "Organization",
+    "OrganizationAlias",
+    "OrganizationQuerySet",
+    "Participation",
+    "Partnership",
+    "Person",
+    "Position",
+    "PositionQuerySet",
+    "PublicationState",
+    "Publishable",
+    "PublishableQuerySet",
+    "Record",
+    "Region",
+    "RegionFact",
+    "Searchable",
+    "Slugged",
+    "Source",
+    "Statement",
+    "Topic",
+    "localized",
+    "partial_date_property",
+    "published_or_none",
+]

@@ -1,0 +1,221 @@
+"""What every model of the portal is built from: publication state, history, slugs,
+search columns and partial dates."""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from slugify import slugify
+
+from .. import search
+from ..dates import PartialDate, Precision, truncate
+
+SLUG_MAX_LENGTH = 120
+
+# Where the default transliteration reads oddly to Russian speakers (я -> "ia"), prefer the
+# familiar passport-style forms: Яруллин -> yarullin, Сергей -> sergey.
+TRANSLITERATION = [
+    ["Я", "Ya"],
+    ["я", "ya"],
+    ["Ю", "Yu"],
+    ["ю", "yu"],
+    ["Ё", "Yo"],
+    ["ё", "yo"],
+    ["Й", "Y"],
+    ["й", "y"],
+    ["Ы", "Y"],
+    ["ы", "y"],
+    ["Ъ", ""],
+    ["ъ", ""],
+    ["Ь", ""],
+    ["ь", ""],
+]
+
+
+def _is_english():
+    return (get_language() or "").startswith("en")
+
+
+def published_or_none(obj):
+    """`obj` when the public may see it; a draft (or nothing) gives None."""
+    if obj is None or not getattr(obj, "is_published", True):
+        return None
+    return obj
+
+
+def localized(obj, field):
+    """The Latin/English form of a field on the English site, when the record has one."""
+    if _is_english():
+        value = getattr(obj, f"{field}_en", "")
+        if value:
+            return value
+    return getattr(obj, field)
+
+
+# --- shared building blocks -------------------------------------------------------------
+
+
+class PublicationState(models.TextChoices):
+    """Editors write drafts and submit them for review; publishers publish them."""
+
+    DRAFT = "draft", _("draft")
+    REVIEW = "review", _("in review")
+    PUBLISHED = "published", _("published")
+
+
+class _History(HistoricalRecords):
+    """Versions without the derived columns (search, a position's place), on the models
+    that have them.
+
+    One instance serves every model that inherits it, while simple-history wants each
+    history model to exclude only fields its model has; a version is made again on save,
+    so the derived columns need no history.
+    """
+
+    DERIVED = ["search_document", "search_names", "place_region", "place_country"]
+
+    def create_history_model(self, model, inherited):
+        own = {field.name for field in model._meta.local_fields}
+        self.excluded_fields = [name for name in self.DERIVED if name in own]
+        try:
+            return super().create_history_model(model, inherited)
+        finally:
+            self.excluded_fields = self.DERIVED
+
+
+# The public site reads published rows only; its indexes leave the others out.
+PUBLISHED_ONLY = Q(state="published")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=PublicationState.PUBLISHED)
+
+
+class Publishable(models.Model):
+    state = models.CharField(
+        _("publication state"),
+        max_length=16,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+    # Every change, by whom and when, can be compared and reverted in the admin; a deleted
+    # record stays in its history and can be restored. Many-to-many fields a model lists in
+    # `_history_m2m_fields` are kept with each version.
+    history = _History(inherit=True, excluded_fields=_History.DERIVED)
+
+    class Meta:
+        abstract = True
+        # "publish_<model>" lets publishers (cooperation.roles) put a record on the public site.
+        default_permissions = ("add", "change", "delete", "view", "publish")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=PublicationState.values),
+                name="%(app_label)s_%(class)s_state_valid",
+            ),
+        ]
+
+    @property
+    def is_published(self):
+        return self.state == PublicationState.PUBLISHED
+
+
+class Slugged(models.Model):
+    """A transliterated, unique slug made once from `slug_text()` and kept when names change."""
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        blank=True,
+        help_text=_("Part of the address. Made from the name when left empty; keep it stable."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def slug_text(self):
+        return str(self)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            text = slugify(self.slug_text(), max_length=100, replacements=TRANSLITERATION)
+            self.slug = self._unique_slug(text or "record")
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self, base):
+        others = type(self)._default_manager.exclude(pk=self.pk)
+        candidate, n = base, 1
+        while others.filter(slug=candidate).exists():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+
+class Searchable(models.Model):
+    """A record found by the site's search: its search columns follow its fields on save.
+
+    The model names what is searched in `search_fields`, its names (compared for
+    misspellings) in `name_fields`, and related text in `search_related`
+    (cooperation/search.py). On PostgreSQL both columns have GIN indexes (migration 0008).
+    """
+
+    search_document = SearchVectorField(null=True, editable=False)
+    search_names = models.TextField(blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        search.index(type(self)._default_manager.filter(pk=self.pk))
+
+
+def partial_date_property(date_field, precision_field):
+    def getter(self):
+        value = getattr(self, date_field)
+        return PartialDate(value, getattr(self, precision_field)) if value else None
+
+    return property(getter)
+
+
+def _precision_field(verbose):
+    return models.CharField(
+        verbose,
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text=_(
+            "How much of the date the source gives. For a month or a year, enter any day "
+            "in it: only the month or the year is kept and shown."
+        ),
+    )
+
+
+def _truncate_partial_dates(obj, pairs):
+    for date_field, precision_field in pairs:
+        value, precision = getattr(obj, date_field), getattr(obj, precision_field)
+        setattr(obj, date_field, truncate(value, precision, end=date_field.startswith("end")))
+
+
+def _end_after_start(model_name, start="start_date", end="end_date"):
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)}),
+        name=f"cooperation_{model_name}_end_after_start",
+    )
+
+
+def _precision_valid(model_name, field):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": Precision.values}),
+        name=f"cooperation_{model_name}_{field}_valid",
+    )
