@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install install-dev setup run test bench lint migrations-check clean
+.PHONY: install install-dev setup run test bench backup restore lint migrations-check clean
 
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -45,6 +45,15 @@ SCALE ?= 1
 DURATION ?= 5
 bench: install
 	SCALE=$(SCALE) DURATION=$(DURATION) $(BIN)/python scripts/bench.py
+
+# The whole database, history included, to backups/ (or FILE=…); restored only into a new,
+# empty database (docs/operations.md).
+backup: install
+	$(BIN)/python manage.py backup $(FILE)
+
+restore: install
+	@test -n "$(FILE)" || { echo "Name the backup to restore: make restore FILE=backups/portal-….dump"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 lint: install-dev
 	$(BIN)/ruff check .
