@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from cooperation.history import deleted_records_view
 from cooperation.sitemaps import sitemaps
-from portal.views import health
+from portal.views import favicon, health
 
 admin.site.site_header = _("Interregional cooperation")
 admin.site.site_title = _("Interregional cooperation")
@@ -17,6 +17,7 @@ admin.site.index_title = _("Editorial office")
 urlpatterns = [
     path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", favicon),
     # One sitemap for both languages (its entries carry hreflang alternates) and one
     # robots.txt, so both live at the root only.
     path(
@@ -47,3 +48,5 @@ urlpatterns = [
         prefix_default_language=False,
     ),
 ]
+
+handler500 = "portal.views.server_error"
