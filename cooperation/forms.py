@@ -1,5 +1,6 @@
 """Forms of the editors' admin that are more than a model's fields."""
 
+import codecs
 from pathlib import Path
 
 import nh3
@@ -27,6 +28,15 @@ HTML_SUFFIXES = {".html", ".htm"}
 HTML_DROPPED = {"head", "title", "script", "style", "noscript", "template", "nav", "footer"}
 
 
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+BYTE_ORDER_MARKS = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+
 def decoded_upload(upload):
     """The text of an uploaded .txt or .html file, or a ValidationError saying what is wrong."""
     suffix = Path(upload.name).suffix.lower()
@@ -45,6 +55,16 @@ def decoded_upload(upload):
     data = upload.read()
     if not data.strip():
         raise ValidationError(_("The file is empty."), code="file_empty")
+    # Notepad's "Unicode" is UTF-16 with a byte order mark, whose text is full of NUL bytes.
+    for bom, encoding in BYTE_ORDER_MARKS:
+        if data.startswith(bom):
+            try:
+                data = data[len(bom) :].decode(encoding).encode("utf-8")
+            except UnicodeDecodeError:
+                raise ValidationError(
+                    _("The file is neither UTF-8 nor Windows-1251 text."), code="file_encoding"
+                ) from None
+            break
     if b"\x00" in data:
         raise ValidationError(
             _("This is not a text file (it contains binary data). Upload plain text or HTML."),

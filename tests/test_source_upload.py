@@ -1,5 +1,7 @@
 """Adding a source in the admin by pasting its text or uploading a .txt or .html file."""
 
+import codecs
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -62,6 +64,15 @@ def test_an_uploaded_text_file_becomes_the_text(client, editor):
 
 def test_a_windows_1251_text_file_is_read_as_such(client, editor):
     _post(client, upload=SimpleUploadedFile("statya.txt", TEXT.encode("cp1251")))
+    assert Source.objects.get().text == TEXT
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_unicode_file_with_a_byte_order_mark_is_read_as_such(client, editor, encoding):
+    data = TEXT.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    _post(client, upload=SimpleUploadedFile("statya.txt", data))
     assert Source.objects.get().text == TEXT
 
 
