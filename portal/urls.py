@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from cooperation.history import deleted_records_view
 from cooperation.sitemaps import sitemaps
-from portal.views import favicon, health
+from portal.views import favicon, health, ready
 
 admin.site.site_header = _("Interregional cooperation")
 admin.site.site_title = _("Interregional cooperation")
@@ -16,6 +16,7 @@ admin.site.index_title = _("Editorial office")
 # Russian at the root, English under /en/.
 urlpatterns = [
     path("health/", health, name="health"),
+    path("health/ready/", ready, name="ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", favicon),
     # One sitemap for both languages (its entries carry hreflang alternates) and one
