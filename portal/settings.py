@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "cooperation.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Searches, exports and login attempts per client; after the locale, for a localized 429.
+    "portal.limits.RateLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -174,10 +176,21 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
+AXES_CLIENT_IP_CALLABLE = "portal.limits.client_ip"
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Behind a reverse proxy, how many proxies append the client's address to X-Forwarded-For;
+# 0 (no proxy) takes REMOTE_ADDR. Too high a number lets clients choose their address.
+TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
+# Requests per client (portal/limits.py), as "count/period" (s, m, h); empty turns one off.
+RATE_LIMITS = {
+    "search": _env_str("RATE_LIMIT_SEARCH", "60/m"),
+    "export": _env_str("RATE_LIMIT_EXPORT", "10/m"),
+    "login": _env_str("RATE_LIMIT_LOGIN", "30/h"),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
