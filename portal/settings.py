@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
@@ -66,9 +67,24 @@ if not LOCAL:
         raise ImproperlyConfigured("Production needs SECRET_KEY of at least 32 characters.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Production needs ALLOWED_HOSTS (comma-separated).")
+    # Behind a reverse proxy that terminates TLS and says so in X-Forwarded-Proto (it must
+    # set or overwrite that header on every request: docs/operations.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
+    # A load balancer's checks may come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
+    # Browsers keep to HTTPS for two years; set SECURE_HSTS_SECONDS=0 before leaving HTTPS.
+    SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 63_072_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", True)
+    # "__Host-": the browser keeps such a cookie only if it is Secure, for the whole site and
+    # this host alone, so no sibling domain can set or read it.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-language"
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,11 +99,16 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "csp",
     "cooperation",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Cross-Origin-Resource-Policy on every response, kept
+    # pages included.
+    "csp.middleware.CSPMiddleware",
+    "portal.headers.cross_origin_resource_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page, and 304 Not Modified when the visitor's copy is still current.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -109,6 +130,23 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+
+# Only the portal's own files: no inline scripts or styles, no other origins (the pages
+# work without JavaScript, and charts are SVG drawn on the server).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

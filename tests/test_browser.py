@@ -278,3 +278,47 @@ def test_page_passes_axe_core_and_fits_a_phone_screen(page, request, path, expec
             f"sticking out: {', '.join(too_wide)}"
         )
     assert not problems, f"{path}:\n" + "\n".join(problems)
+
+
+# Every kind of page an editor works in, with a text it must show.
+ADMIN_PAGES = [
+    ("/admin/", "Редакция"),
+    ("/admin/cooperation/event/", "KazanForum"),
+    ("/admin/cooperation/event/?q=Минниханов&kind__exact=meeting", "Минниханов"),
+    ("/admin/cooperation/event/add/", "Участники"),
+    ("/admin/cooperation/source/", SOURCE_TITLE),
+    ("/admin/cooperation/organization/import/", "Импорт"),
+]
+
+
+def test_no_page_breaks_the_content_security_policy(page, site, django_user_model):
+    """The policy forbids inline scripts and styles: a page that relies on one loses it
+    silently, and the browser reports it in the console."""
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    for param in PAGES:
+        path, expected_text = param.values
+        _open(page, path, expected_text)
+
+    django_user_model.objects.create_superuser("glavred", password="широкая-степь-1938")
+    page.goto("/admin/login/")
+    page.get_by_label("Имя пользователя").fill("glavred")
+    page.get_by_label("Пароль").fill("широкая-степь-1938")
+    page.get_by_role("button", name="Войти").click()
+    for path, expected_text in ADMIN_PAGES:
+        response = page.goto(path)
+        assert response.ok, f"{path} answered {response.status}"
+        expect(page.locator("#content")).to_contain_text(expected_text)
+    page.goto("/admin/cooperation/source/")
+    page.locator("#result_list").get_by_role("link", name=SOURCE_TITLE).click()
+    expect(page.locator("#content")).to_contain_text("Найти в тексте персоналии")
+    page.get_by_role("link", name="Найти в тексте персоналии, организации и места").click()
+    expect(page.locator("#content")).to_contain_text("Серик Шапкенов")
+    assert not refused, "\n".join(refused)
