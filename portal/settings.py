@@ -173,10 +173,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Without the database a request waits at most DATABASE_TIMEOUT seconds for a
+    # connection, then gets the 503 page; a lost server is asked again every second, so that the site is back
+    # within about a second of the database.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": _env_int("DATABASE_POOL_MAX", 8),
+        "timeout": _env_int("DATABASE_TIMEOUT", 2),
+        "reconnect_timeout": 1,
     }
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = _env_int("DATABASE_TIMEOUT", 2)
     # No JIT and no parallel workers: for a page's short queries, compiling and starting
     # workers take longer than the query, and other requests want the cores. The
     # word-similarity threshold decides when a name counts as a misspelling of the query.
