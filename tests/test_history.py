@@ -1,23 +1,15 @@
 """Every change is kept: versions are compared and reverted, deleted records come back."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from cooperation.models import Citation, Event, Industry, Participation, PublicationState
 
 from .admin_forms import form_data, user_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("article")]
 
 ROUND_TABLE = "kruglyy-stol-v-tpp-rt-s-akimom-atyrauskoy-oblasti-2025"
-
-
-@pytest.fixture(autouse=True)
-def loaded():
-    call_command("load_articles", stdout=StringIO())
 
 
 @pytest.fixture
