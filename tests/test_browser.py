@@ -1,4 +1,4 @@
-"""The public site in Debian's Chromium: the issue's two journeys, axe-core on every page type,
+"""The public site in Debian's Chromium: two visitors' journeys, axe-core on every page type,
 and a layout that needs no sideways scrolling on a phone.
 
 Set BROWSER_SCREENSHOTS to a directory to keep a full-page screenshot of every page type at
