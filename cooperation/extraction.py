@@ -38,8 +38,10 @@ _load_lock = threading.Lock()
 
 @functools.cache
 def _natasha():
-    # Loading the models takes seconds and a hundred megabytes: once per process, and only
-    # when a text is actually analysed (not at import, so that the site starts quickly).
+    # Importing natasha takes about a second (numpy, among others) and loading its models
+    # more seconds and a hundred megabytes: once per process, and only when a text is
+    # actually analysed, so that neither the site, nor a management command, nor a test run
+    # that analyses no text waits for it. Hence the imports here and not at the top.
     with _load_lock:
         from natasha import (
             DatesExtractor,
@@ -106,7 +108,7 @@ def extract_mentions(text):
     if not text.strip():
         return []
     nlp = _natasha()
-    from natasha import Doc
+    from natasha import Doc  # imported by _natasha() already: a lookup, not a second load
 
     doc = Doc(text)
     doc.segment(nlp["segmenter"])

@@ -1,4 +1,4 @@
-"""One FilterSet per public list, sharing the query parameters of DESIGN.md.
+"""One FilterSet per public list, sharing one set of query parameters (README.md):
 
 `q`, `country`, `region` (repeatable, either side), `partner`, `industry` (repeatable, with
 sub-industries), `topic`, `kind`, `status`, `person`, `organization`, `date_from`,
@@ -683,7 +683,7 @@ class OrganizationKindFacet(ChoicesFacet):
 
 
 class OrganizationFilter(PortalFilterSet):
-    # "enterprise" is the public's word for every kind of business, as in DESIGN.md.
+    # "enterprise" is the public's word for every kind of business: the enterprises directory.
     KIND_CHOICES = [
         ("enterprise", _("enterprises (all businesses)")),
         *[(value, label) for value, label in Organization.Kind.choices if value != "enterprise"],

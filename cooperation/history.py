@@ -8,12 +8,9 @@ history, so restoring the record restores the parts deleted with it.
 
 import datetime as dt
 
-from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from .models import Citation
 
@@ -82,10 +79,11 @@ def _missing_owner(instance, cache):
     return False
 
 
-def deleted_records(request, *, limit=100):
-    """The latest deletions the user may see, newest first, each with its history page."""
+def deleted_records(request, site, *, limit=100):
+    """The latest deletions the user may see on the admin `site`, newest first, each with its
+    history page."""
     rows, cache = [], {}
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in site._registry.items():
         if not _tracked(model) or not model_admin.has_view_permission(request):
             continue
         opts = model._meta
@@ -121,12 +119,3 @@ def deleted_records(request, *, limit=100):
             )
     rows.sort(key=lambda row: row["deleted_at"], reverse=True)
     return rows[:limit]
-
-
-def deleted_records_view(request):
-    context = {
-        **admin.site.each_context(request),
-        "title": _("Deleted records"),
-        "rows": deleted_records(request),
-    }
-    return TemplateResponse(request, "admin/deleted_records.html", context)

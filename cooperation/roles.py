@@ -5,6 +5,9 @@ Editors write drafts and submit them for review; publishers also publish and unp
 decided in the admin (docs/decisions/0003-review-workflow.md).
 """
 
+from django.contrib.auth.management import create_permissions
+from simple_history.models import HistoricalChanges
+
 EDITORS = "Editors"
 PUBLISHERS = "Publishers"
 
@@ -21,8 +24,6 @@ def sync_editor_group(apps):
     Called from migrations. A migration that adds a model must call it again (a RunPython
     of its own) so that both groups get the new model's permissions.
     """
-    from django.contrib.auth.management import create_permissions
-
     app_config = apps.get_app_config("cooperation")
     # Permissions are normally created after all migrations ran; create them now so that
     # the group can be given them on a fresh database.
@@ -47,6 +48,4 @@ def sync_editor_group(apps):
 
 def _is_history(model):
     # Holds for the migrations' model states too: they keep simple-history's base class.
-    from simple_history.models import HistoricalChanges
-
     return issubclass(model, HistoricalChanges)

@@ -2,16 +2,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from cooperation.history import deleted_records_view
 from cooperation.sitemaps import sitemaps
 from portal.views import favicon, health, ready
-
-admin.site.site_header = _("Interregional cooperation")
-admin.site.site_title = _("Interregional cooperation")
-admin.site.index_title = _("Editorial office")
 
 # Russian at the root, English under /en/.
 urlpatterns = [
@@ -39,11 +33,6 @@ urlpatterns = [
         name="robots",
     ),
     *i18n_patterns(
-        path(
-            "admin/deleted/",
-            admin.site.admin_view(deleted_records_view),
-            name="admin-deleted-records",
-        ),
         path("admin/", admin.site.urls),
         path("", include("cooperation.urls")),
         prefix_default_language=False,

@@ -1,4 +1,17 @@
+from io import StringIO
+
 import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.test import override_settings
+
+from cooperation.models import Source
+
+SEED_SOURCE = "minnikhanov-vstretilsya-s-akimom-atyrauskoy-oblasti"
 
 
 @pytest.fixture(autouse=True)
@@ -7,22 +20,60 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def article(db):
-    """The seed article's data, as `make run` loads it."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    call_command("load_articles", stdout=StringIO())
+@pytest.fixture(autouse=True, scope="session")
+def no_cache():
+    # Tests change records in ways the admin never does (update() without signals) and then
+    # read the pages; tests/test_page_cache.py turns the cache on to test it. For the whole
+    # session, so that records built once per module are read uncached too.
+    with override_settings(PAGE_CACHE_SECONDS=0, QUERY_CACHE_SECONDS=0):
+        yield
 
 
 @pytest.fixture(autouse=True)
-def no_cache(settings):
-    # Tests change records in ways the admin never does (update() without signals) and then
-    # read the pages; tests/test_page_cache.py turns the cache on to test it.
-    from django.core.cache import cache
-
-    settings.PAGE_CACHE_SECONDS = 0
-    settings.QUERY_CACHE_SECONDS = 0
+def empty_cache():
     cache.clear()
+
+
+def _cooperation_models():
+    # With the tables behind many-to-many fields, which are models of their own.
+    return list(apps.get_app_config("cooperation").get_models(include_auto_created=True))
+
+
+@pytest.fixture(scope="session")
+def article_rows(django_db_setup, django_db_blocker):
+    """Every row `load_articles` writes for the seed article, read once per session.
+
+    Loading checks every record and takes a second or two; writing its rows back takes a
+    few hundredths of that. The loading is rolled back, so that the database stays empty for
+    the tests that expect it so. Content types are kept by name, not id: a test that empties
+    the database (the browser tests) gives them new ids.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_articles", stdout=StringIO())
+        rows = [
+            row
+            for model in _cooperation_models()
+            for row in serializers.serialize(
+                "python", model._base_manager.order_by("pk"), use_natural_foreign_keys=True
+            )
+        ]
+        transaction.set_rollback(True)
+    return rows
+
+
+@pytest.fixture
+def article(db, article_rows):
+    """The seed article's data, as `make run` loads it; the article itself is returned."""
+    records = {}
+    for restored in serializers.deserialize("python", article_rows):
+        # Parts of a many-to-many field are rows of their own in `article_rows`.
+        records.setdefault(type(restored.object), []).append(restored.object)
+    # In one transaction: foreign keys are checked when it ends, whatever the order of rows.
+    with transaction.atomic():
+        for model, objects in records.items():
+            model._base_manager.bulk_create(objects)
+        # The rows keep their ids; new rows must get higher ones (PostgreSQL's sequences).
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(records)):
+                cursor.execute(sql)
+    return Source.objects.get(slug=SEED_SOURCE)

@@ -1,12 +1,10 @@
 """An editor works in the admin: every page renders, users and groups stay out of reach."""
 
 import datetime as dt
-from io import StringIO
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 from django.urls import reverse
 
 from cooperation.models import (
@@ -22,8 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(client):
-    call_command("load_articles", stdout=StringIO())
+def editor(client, article):
     user = User.objects.create_user("redaktor", password="x", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     client.force_login(user)

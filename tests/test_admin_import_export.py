@@ -2,11 +2,9 @@
 
 import csv
 import io
-from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from import_export.formats.base_formats import CSV, XLSX
@@ -21,8 +19,7 @@ ROUND_TABLE = "kruglyy-stol-v-tpp-rt-s-akimom-atyrauskoy-oblasti-2025"
 
 
 @pytest.fixture
-def editor(client):
-    call_command("load_articles", stdout=StringIO())
+def editor(client, article):
     user = User.objects.create_user("redaktor", password="x", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     client.force_login(user)

@@ -1,4 +1,4 @@
-"""The public site in Debian's Chromium: the issue's two journeys, axe-core on every page type,
+"""The public site in Debian's Chromium: two visitors' journeys, axe-core on every page type,
 and a layout that needs no sideways scrolling on a phone.
 
 Set BROWSER_SCREENSHOTS to a directory to keep a full-page screenshot of every page type at
@@ -8,13 +8,10 @@ desktop and at phone width, for a person to look at.
 import csv
 import os
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
-from django.db import transaction
 from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -87,24 +84,10 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def article_fixture(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The article's data as a Django fixture file, made once per session.
-
-    The live server needs committed data, which is flushed after every test; `load_articles`
-    checks every record and takes seconds, `loaddata` puts the same rows back in a fraction of
-    that. The loading is rolled back, so that the database is as other tests expect it."""
-    path = tmp_path_factory.mktemp("browser") / "article.json"
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_articles", stdout=StringIO())
-        call_command("dumpdata", "cooperation", natural_foreign=True, output=str(path))
-        transaction.set_rollback(True)
-    return path
-
-
 @pytest.fixture
-def site(live_server, article_fixture):
-    call_command("loaddata", str(article_fixture), verbosity=0)
+def site(live_server, article):
+    # The live server reads committed rows: with `live_server`, `article` writes them outside
+    # a test transaction, and the database is emptied after the test.
     return live_server
 
 

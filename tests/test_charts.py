@@ -1,10 +1,8 @@
 """Charts: counts in one query each, laid out by pure functions, drawn as accessible SVG."""
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,11 +15,6 @@ from .factories import AgreementFactory, EventFactory, IndustryFactory, RegionFa
 pytestmark = pytest.mark.django_db
 
 DRAFT = PublicationState.DRAFT
-
-
-@pytest.fixture
-def loaded():
-    call_command("load_articles", stdout=StringIO())
 
 
 def _day(text):
@@ -93,7 +86,7 @@ def test_counts_per_year_take_one_query_and_skip_drafts(django_assert_num_querie
     assert counts == [(2024, 1), (2025, 2)]
 
 
-def test_a_region_counts_each_event_once_however_many_sides_it_had(loaded):
+def test_a_region_counts_each_event_once_however_many_sides_it_had(article):
     tatarstan = Region.objects.get(slug="tatarstan")
     events = Event.objects.published().for_region(tatarstan)
     assert dict(charts.years(events, "start_date")) == {2024: 4, 2025: 4}
@@ -217,7 +210,7 @@ def test_a_long_history_labels_only_some_years():
 
 
 def test_timeline_items_come_from_fetched_records_without_queries(
-    loaded, django_assert_num_queries
+    article, django_assert_num_queries
 ):
     tatarstan = Region.objects.get(slug="tatarstan")
     events = list(Event.objects.published().for_region(tatarstan))
@@ -232,7 +225,7 @@ def test_timeline_items_come_from_fetched_records_without_queries(
 # --- drawn on the region page ------------------------------------------------------------
 
 
-def test_the_region_page_draws_the_timeline_and_both_charts_as_named_svg(client, loaded):
+def test_the_region_page_draws_the_timeline_and_both_charts_as_named_svg(client, article):
     response = client.get("/regions/tatarstan/")
     html = response.content.decode()
     assert html.count("<svg") == 3
@@ -245,7 +238,7 @@ def test_the_region_page_draws_the_timeline_and_both_charts_as_named_svg(client,
     assert '<ol class="timeline-list">' in html
 
 
-def test_svg_coordinates_are_written_with_points_in_any_language(client, loaded):
+def test_svg_coordinates_are_written_with_points_in_any_language(client, article):
     html = client.get("/regions/tatarstan/").content.decode()
     english = client.get("/en/regions/tatarstan/").content.decode()
     for page in (html, english):

@@ -1,18 +1,10 @@
 """A draft's name appears on no public page, even where a published record mentions it."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from cooperation.models import Agreement, Organization, Person, PublicationState
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def loaded():
-    call_command("load_articles", stdout=StringIO())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("article")]
 
 
 def test_a_draft_signatory_is_not_named_on_the_agreement_page(client):

@@ -1,12 +1,10 @@
 """From a source to an event: the add form comes with the source, its people and its date."""
 
 import datetime as dt
-from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 from django.urls import reverse
 
 from cooperation.models import Citation, Event, Organization, Person, PublicationState, Source
@@ -20,8 +18,7 @@ TEXT = (
 
 
 @pytest.fixture
-def editor(client):
-    call_command("load_articles", stdout=StringIO())
+def editor(client, article):
     user = User.objects.create_user("redaktor", password="x", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     client.force_login(user)

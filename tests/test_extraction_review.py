@@ -1,11 +1,9 @@
 """The review screen: an editor links, creates or ignores what a source's text mentions."""
 
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from django.core.management import call_command
 from django.urls import reverse
 
 from cooperation.models import Citation, Organization, Person, PublicationState, Source
@@ -17,8 +15,7 @@ SEED = "minnikhanov-vstretilsya-s-akimom-atyrauskoy-oblasti"
 
 
 @pytest.fixture
-def editor(client):
-    call_command("load_articles", stdout=StringIO())
+def editor(client, article):
     user = User.objects.create_user("redaktor", password="x", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     client.force_login(user)

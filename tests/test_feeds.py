@@ -2,11 +2,9 @@
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from io import StringIO
 
 import icalendar
 import pytest
-from django.core.management import call_command
 
 from cooperation.models import PublicationState
 
@@ -16,11 +14,6 @@ pytestmark = pytest.mark.django_db
 
 DRAFT = PublicationState.DRAFT
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def loaded():
-    call_command("load_articles", stdout=StringIO())
 
 
 def _atom(client, url):
@@ -48,7 +41,7 @@ def _vevents(calendar):
     return {str(vevent["uid"]): vevent for vevent in calendar.walk("VEVENT")}
 
 
-def test_the_events_feed_lists_the_articles_events_with_absolute_links(client, loaded):
+def test_the_events_feed_lists_the_articles_events_with_absolute_links(client, article):
     feed = _atom(client, "/events/feed/")
     entries = dict(_entries(feed))
     assert len(entries) == 8
@@ -56,7 +49,7 @@ def test_the_events_feed_lists_the_articles_events_with_absolute_links(client, l
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "http://testserver/events/feed/"
 
 
-def test_an_entry_is_dated_by_its_event_and_says_when_and_where(client, loaded):
+def test_an_entry_is_dated_by_its_event_and_says_when_and_where(client, article):
     feed = _atom(client, "/events/feed/")
     forum = next(e for e in feed.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "KazanForum")
     assert forum.findtext(f"{ATOM}published").startswith("2025-05-15T00:00:00")
@@ -64,7 +57,7 @@ def test_an_entry_is_dated_by_its_event_and_says_when_and_where(client, loaded):
     assert summary.startswith("15–16 мая 2025, Казань, Республика Татарстан")
 
 
-def test_the_english_feed_has_english_titles_and_links(client, loaded):
+def test_the_english_feed_has_english_titles_and_links(client, article):
     entries = dict(_entries(_atom(client, "/en/events/feed/")))
     meeting = "Rustam Minnikhanov meets Serik Shapkenov, Akim of Atyrau Region"
     assert entries[meeting].startswith("http://testserver/en/events/")
@@ -77,7 +70,7 @@ def test_draft_events_stay_out_of_the_feed(client):
     assert titles == ["Опубликованная встреча"]
 
 
-def test_a_filtered_feed_has_only_what_the_filtered_list_has(client, loaded):
+def test_a_filtered_feed_has_only_what_the_filtered_list_has(client, article):
     feed = _atom(client, "/events/feed/?industry=mashinostroenie&page=2")
     # Machine building includes automotive below it: the Abai meeting is about KAMAZ.
     assert sorted(title for title, _link in _entries(feed)) == [
@@ -89,19 +82,19 @@ def test_a_filtered_feed_has_only_what_the_filtered_list_has(client, loaded):
     assert alternate == "http://testserver/events/?industry=mashinostroenie"
 
 
-def test_a_feed_of_a_region_and_a_year_is_a_saved_search(client, loaded):
+def test_a_feed_of_a_region_and_a_year_is_a_saved_search(client, article):
     feed = _atom(client, "/events/feed/?region=atyrauskaya-oblast&date_from=2025&date_to=2025")
     assert len(_entries(feed)) == 3
 
 
-def test_a_bad_filter_value_is_explained_not_ignored(client, loaded):
+def test_a_bad_filter_value_is_explained_not_ignored(client, article):
     response = client.get("/events/feed/?date_from=yesterday")
     assert response.status_code == 400
     assert "date_from" in response.content.decode()
     assert client.get("/agreements/feed/?region=nowhere").status_code == 400
 
 
-def test_the_agreements_feed_lists_the_signed_agreement_with_its_industries(client, loaded):
+def test_the_agreements_feed_lists_the_signed_agreement_with_its_industries(client, article):
     feed = _atom(client, "/agreements/feed/")
     [entry] = feed.iter(f"{ATOM}entry")
     assert entry.findtext(f"{ATOM}title").startswith("Соглашение о сотрудничестве")
@@ -111,12 +104,12 @@ def test_the_agreements_feed_lists_the_signed_agreement_with_its_industries(clie
     )
 
 
-def test_the_agreements_feed_filters_like_the_agreements_list(client, loaded):
+def test_the_agreements_feed_filters_like_the_agreements_list(client, article):
     assert _entries(_atom(client, "/agreements/feed/?region=atyrauskaya-oblast"))
     assert _entries(_atom(client, "/agreements/feed/?region=oblast-abay")) == []
 
 
-def test_pages_announce_the_feeds_in_their_head(client, loaded):
+def test_pages_announce_the_feeds_in_their_head(client, article):
     html = client.get("/regions/tatarstan/").content.decode()
     assert 'type="application/atom+xml"' in html and 'href="/events/feed/"' in html
     assert 'href="/agreements/feed/"' in html
@@ -126,7 +119,7 @@ def test_pages_announce_the_feeds_in_their_head(client, loaded):
 # --- iCalendar ---------------------------------------------------------------------------
 
 
-def test_the_calendar_has_the_events_dated_to_the_day_as_all_day_entries(client, loaded):
+def test_the_calendar_has_the_events_dated_to_the_day_as_all_day_entries(client, article):
     events = _vevents(_calendar(client))
     # The four events the article dates only to a month have no day to put in a calendar.
     assert len(events) == 4
@@ -139,7 +132,7 @@ def test_the_calendar_has_the_events_dated_to_the_day_as_all_day_entries(client,
     assert "Атырауской" in str(forum["description"])
 
 
-def test_a_one_day_event_lasts_its_day(client, loaded):
+def test_a_one_day_event_lasts_its_day(client, article):
     events = _vevents(_calendar(client))
     meeting = events["vstrecha-rustama-minnikhanova-i-serika-shapkenova-2025@testserver"]
     assert meeting.decoded("dtstart") == dt.date(2025, 2, 21)

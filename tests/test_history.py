@@ -1,23 +1,15 @@
 """Every change is kept: versions are compared and reverted, deleted records come back."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from cooperation.models import Citation, Event, Industry, Participation, PublicationState
 
 from .admin_forms import form_data, user_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("article")]
 
 ROUND_TABLE = "kruglyy-stol-v-tpp-rt-s-akimom-atyrauskoy-oblasti-2025"
-
-
-@pytest.fixture(autouse=True)
-def loaded():
-    call_command("load_articles", stdout=StringIO())
 
 
 @pytest.fixture
@@ -108,7 +100,7 @@ def test_a_deleted_record_is_listed_and_comes_back_with_its_parts(client, editor
     assert not Event.objects.filter(pk=pk).exists()
     assert not Participation.objects.filter(event_id=pk).exists()
 
-    listing = client.get(reverse("admin-deleted-records"))
+    listing = client.get(reverse("admin:deleted_records"))
     rows = [row for row in listing.context["rows"] if row["name"] == event.title]
     assert len(rows) == 1
     # Parts deleted with the event come back with it, so they are not offered on their own.
@@ -122,7 +114,7 @@ def test_a_deleted_record_is_listed_and_comes_back_with_its_parts(client, editor
     assert set(restored.event_organizations.values_list("organization_id", "role")) == organizations
     assert set(restored.citations.values_list("source_id", flat=True)) == sources
     assert set(restored.industries.all()) == industries
-    rows = client.get(reverse("admin-deleted-records")).context["rows"]
+    rows = client.get(reverse("admin:deleted_records")).context["rows"]
     assert event.title not in [row["name"] for row in rows]
 
 
@@ -131,7 +123,7 @@ def test_a_part_deleted_on_its_own_is_listed_and_can_be_restored(client, editor,
     delete = reverse("admin:cooperation_participation_delete", args=[participation.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 302
 
-    rows = client.get(reverse("admin-deleted-records")).context["rows"]
+    rows = client.get(reverse("admin:deleted_records")).context["rows"]
     (row,) = [row for row in rows if row["model"] is Participation]
     restore = row["restore_url"]
     assert client.post(restore, form_data(client.get(restore))).status_code == 302
@@ -147,7 +139,7 @@ def test_an_older_deletion_of_a_part_is_not_undone_when_its_event_is_restored(
         history_date=event.history.latest().history_date.replace(year=2020)
     )
     client.post(reverse("admin:cooperation_event_delete", args=[event.pk]), {"post": "yes"})
-    rows = client.get(reverse("admin-deleted-records")).context["rows"]
+    rows = client.get(reverse("admin:deleted_records")).context["rows"]
     (row,) = [row for row in rows if row["name"] == event.title]
     client.post(row["restore_url"], form_data(client.get(row["restore_url"])))
     assert Event.objects.filter(pk=event.pk).exists()

@@ -25,14 +25,6 @@ from cooperation.models import (
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE = "minnikhanov-vstretilsya-s-akimom-atyrauskoy-oblasti"
-
-
-@pytest.fixture
-def loaded():
-    call_command("load_articles", stdout=StringIO())
-    return Source.objects.get(slug=ARTICLE)
-
 
 def _counts():
     from django.apps import apps
@@ -42,7 +34,7 @@ def _counts():
     }
 
 
-def test_loading_twice_changes_nothing(loaded):
+def test_loading_twice_changes_nothing(article):
     before = _counts()
     stamps = list(Event.objects.order_by("pk").values_list("updated_at", flat=True))
     out = StringIO()
@@ -52,7 +44,7 @@ def test_loading_twice_changes_nothing(loaded):
     assert list(Event.objects.order_by("pk").values_list("updated_at", flat=True)) == stamps
 
 
-def test_the_agreement_has_the_cluster_and_spk_atyrau_as_parties_with_their_signatories(loaded):
+def test_the_agreement_has_the_cluster_and_spk_atyrau_as_parties_with_their_signatories(article):
     agreement = Agreement.objects.get(
         slug="soglashenie-o-sotrudnichestve-promyshlennogo-klastera-tatarstana-i-spk-atyrau-2025"
     )
@@ -82,7 +74,7 @@ def test_the_agreement_has_the_cluster_and_spk_atyrau_as_parties_with_their_sign
     ]
 
 
-def test_atyrau_region_carries_its_sourced_facts(loaded):
+def test_atyrau_region_carries_its_sourced_facts(article):
     atyrau = Region.objects.get(slug="atyrauskaya-oblast")
     assert atyrau.country.code == "KZ"
     assert atyrau.established_year == 1938
@@ -93,10 +85,10 @@ def test_atyrau_region_carries_its_sourced_facts(loaded):
     assert any("природными ресурсами" in f for f in facts)
     assert [i.slug for i in atyrau.industries.all()] == ["neftegazovaya-promyshlennost"]
     for fact in atyrau.facts.all():
-        assert fact.citations.get().source == loaded
+        assert fact.citations.get().source == article
 
 
-def test_the_visit_has_the_round_table_on_the_20th_and_the_meeting_on_the_21st(loaded):
+def test_the_visit_has_the_round_table_on_the_20th_and_the_meeting_on_the_21st(article):
     delegation = Delegation.objects.get(slug="delegatsiya-atyrauskoy-oblasti-v-tatarstane-2025")
     assert delegation.head.slug == "serik-shapkenov"
     assert (delegation.home_region.slug, delegation.host_region.slug) == (
@@ -123,7 +115,7 @@ def test_the_visit_has_the_round_table_on_the_20th_and_the_meeting_on_the_21st(l
     }
 
 
-def test_the_three_earlier_meetings_keep_the_precision_the_article_gave(loaded):
+def test_the_three_earlier_meetings_keep_the_precision_the_article_gave(article):
     earlier = {
         slug: Event.objects.get(slug=slug)
         for slug in (
@@ -158,7 +150,7 @@ def test_the_three_earlier_meetings_keep_the_precision_the_article_gave(loaded):
     assert tokayev.delegation.events.filter(title__contains="Всемирных игр кочевников").exists()
 
 
-def test_the_ten_people_hold_the_titles_the_article_gives_them(loaded):
+def test_the_ten_people_hold_the_titles_the_article_gives_them(article):
     titles = dict(Position.objects.values_list("person__slug", "title"))
     assert titles == {
         "rustam-minnikhanov": "Раис Республики Татарстан",
@@ -178,7 +170,7 @@ def test_the_ten_people_hold_the_titles_the_article_gives_them(loaded):
     assert (minnikhanov.first_name_en, minnikhanov.last_name_en) == ("Rustam", "Minnikhanov")
 
 
-def test_kazanforum_is_planned_for_15_16_may_with_atyrau_invited(loaded):
+def test_kazanforum_is_planned_for_15_16_may_with_atyrau_invited(article):
     forum = Event.objects.get(slug="kazanforum-2025")
     assert forum.status == Event.Status.PLANNED
     assert forum.dates == "15–16 мая 2025"
@@ -187,7 +179,7 @@ def test_kazanforum_is_planned_for_15_16_may_with_atyrau_invited(loaded):
     assert invitation.invited_by.slug == "rustam-minnikhanov"
 
 
-def test_organizations_are_linked_to_regions_parents_industries_and_aliases(loaded):
+def test_organizations_are_linked_to_regions_parents_industries_and_aliases(article):
     tpp = Organization.objects.get(aliases__name="ТПП РТ")
     assert tpp.slug == "tpp-rt"
     engineering = Organization.objects.get(slug="kamaz-inzhiniring")
@@ -204,7 +196,7 @@ def test_organizations_are_linked_to_regions_parents_industries_and_aliases(load
     assert working_with_kz.distinct().count() == 9
 
 
-def test_quotes_keep_their_speakers_and_verbatim_flags(loaded):
+def test_quotes_keep_their_speakers_and_verbatim_flags(article):
     tokayev = Statement.objects.get(speaker__slug="kasym-zhomart-tokaev")
     assert tokayev.text == "Все проекты, реализуемые с Татарстаном, идут по плану."
     assert not tokayev.is_verbatim
@@ -215,7 +207,7 @@ def test_quotes_keep_their_speakers_and_verbatim_flags(loaded):
     assert verbatim.filter(speaker__slug="rustam-minnikhanov").count() == 2
 
 
-def test_every_fact_bearing_record_is_published_and_cites_the_article(loaded):
+def test_every_fact_bearing_record_is_published_and_cites_the_article(article):
     from django.apps import apps
 
     for model in apps.get_app_config("cooperation").get_models():
@@ -223,8 +215,8 @@ def test_every_fact_bearing_record_is_published_and_cites_the_article(loaded):
             continue
         for obj in model.objects.all():
             assert obj.state == PublicationState.PUBLISHED, obj
-            assert [c.source for c in obj.citations.all()] == [loaded], obj
-    assert all(q in _flat(loaded.text) for q in Citation.objects.values_list("quote", flat=True))
+            assert [c.source for c in obj.citations.all()] == [article], obj
+    assert all(q in _flat(article.text) for q in Citation.objects.values_list("quote", flat=True))
 
 
 def _flat(text):
@@ -244,7 +236,7 @@ def test_a_broken_data_file_names_the_record_and_loads_nothing(tmp_path):
     assert not Source.objects.exists()
 
 
-def test_set_up_keeps_what_editors_changed_and_update_brings_the_file_back(loaded):
+def test_set_up_keeps_what_editors_changed_and_update_brings_the_file_back(article):
     forum = Event.objects.get(slug="kazanforum-2025")
     forum.title = "KazanForum 2025"
     forum.save()
@@ -257,7 +249,7 @@ def test_set_up_keeps_what_editors_changed_and_update_brings_the_file_back(loade
 
 
 def test_a_fact_taken_out_of_the_file_is_removed_and_the_others_keep_their_records(
-    loaded, tmp_path
+    article, tmp_path
 ):
     from django.conf import settings
 

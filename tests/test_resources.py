@@ -1,11 +1,8 @@
 """Spreadsheet import and export of organizations, people, events and agreements."""
 
-from io import StringIO
-
 import pytest
 import tablib
 from django.contrib.auth.models import Permission, User
-from django.core.management import call_command
 from django.utils import translation
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -27,16 +24,11 @@ from cooperation.resources import (
     may_publish,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("article")]
 
 RESOURCES = [OrganizationResource, PersonResource, EventResource, AgreementResource]
 SOURCE = "minnikhanov-vstretilsya-s-akimom-atyrauskoy-oblasti"
 ROUND_TABLE = "kruglyy-stol-v-tpp-rt-s-akimom-atyrauskoy-oblasti-2025"
-
-
-@pytest.fixture(autouse=True)
-def article():
-    call_command("load_articles", stdout=StringIO())
 
 
 def _snapshot():

@@ -1,10 +1,7 @@
 """Draft → in review → published: editors submit, only publishers publish."""
 
-from io import StringIO
-
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -13,7 +10,7 @@ from cooperation.models import Country, Event, Participation, PublicationState
 
 from .admin_forms import form_data, user_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("article")]
 
 DRAFT, REVIEW, PUBLISHED = (
     PublicationState.DRAFT,
@@ -21,11 +18,6 @@ DRAFT, REVIEW, PUBLISHED = (
     PublicationState.PUBLISHED,
 )
 CHANGELIST = "admin:cooperation_event_changelist"
-
-
-@pytest.fixture(autouse=True)
-def loaded():
-    call_command("load_articles", stdout=StringIO())
 
 
 @pytest.fixture

@@ -2,10 +2,8 @@
 
 import re
 import xml.etree.ElementTree as ET
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from cooperation.models import (
     Agreement,
@@ -29,11 +27,6 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-@pytest.fixture
-def loaded():
-    call_command("load_articles", stdout=StringIO())
-
-
 def _sitemap(client):
     """Every entry of every section the index at /sitemap.xml names."""
     response = client.get("/sitemap.xml")
@@ -55,7 +48,7 @@ def _locations(root):
     return [url.findtext(f"{SITEMAP}loc") for url in root.iter(f"{SITEMAP}url")]
 
 
-def test_every_published_page_is_listed_in_russian_and_in_english(client, loaded):
+def test_every_published_page_is_listed_in_russian_and_in_english(client, article):
     locations = set(_locations(_sitemap(client)))
     models = (Region, Organization, Person, Delegation, Event, Agreement, Industry, Topic, Source)
     for model in models:
