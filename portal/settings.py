@@ -174,8 +174,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Without the database a request waits at most DATABASE_TIMEOUT seconds for a
-    # connection, then gets the 503 page; a lost server is asked again every second, so that the site is back
-    # within about a second of the database.
+    # connection, then gets the 503 page; a lost server is asked again every second, so
+    # that the site is back within about a second of the database.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": _env_int("DATABASE_POOL_MAX", 8),
