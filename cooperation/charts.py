@@ -2,7 +2,7 @@
 
 Two kinds of function live here. `years()` and `industries()` fetch counts, each in one
 aggregate query, from querysets the caller has already narrowed to what the reader may see
-(published records for the public). `year_chart()`, `industry_chart()` and `timeline()` are
+(`public()` records for the public). `year_chart()`, `industry_chart()` and `timeline()` are
 pure: they lay counts and dates out in a fixed coordinate system (the SVG's viewBox), so
 that the templates only draw, and the pictures scale to any screen width without JavaScript.
 """
@@ -43,11 +43,11 @@ def industries(*querysets, industry_queryset=None):
 
     Each queryset (events, agreements, organizations…) counts through its `industries`
     relation; counts add up across querysets, in one query: per industry, a count of that
-    relation's rows whose records are in the queryset. Only published industries are drawn
+    relation's rows whose records are in the queryset. Only public industries are drawn
     unless `industry_queryset` says otherwise. Most named first, then by name.
     """
     if industry_queryset is None:
-        industry_queryset = Industry.objects.published()
+        industry_queryset = Industry.objects.public()
     if not querysets:
         return []
     total = _named_in(querysets[0])

@@ -1,7 +1,7 @@
 """Atom feeds of events and agreements, and an iCalendar feed of events.
 
-Every feed takes the query parameters of its list page (`cooperation.filters`), so a
-filtered feed is a saved search that tells its reader what is new. Published records only.
+Every feed is its list's (`cooperation.listings`): the same public records and the same
+query parameters, so a filtered feed is a saved search that tells its reader what is new.
 A parameter that does not parse gets a 400 that says what was wrong: a feed silently
 wider than the search its reader asked for would be worse than none.
 """
@@ -19,8 +19,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from .dates import Precision
-from .filters import AgreementFilter, EventFilter
-from .models import Agreement, Event, Industry, localized, published_or_none
+from .listings import LISTINGS
+from .models import Event, Industry, is_public, localized
 
 FEED_ITEMS = 50
 # The latest events of a calendar: enough for any subscriber, and a file that stays small
@@ -28,9 +28,9 @@ FEED_ITEMS = 50
 CALENDAR_ITEMS = 1000
 
 
-def _filtered(request, filterset_class, queryset):
-    """The filtered queryset, or None when a parameter does not parse."""
-    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+def _filtered(request, listing, queryset):
+    """The list's records as filtered, or None when a parameter does not parse."""
+    filterset = listing.filterset(request.GET, queryset=queryset, request=request)
     if not filterset.is_valid():
         return None, filterset.errors
     return filterset.qs, None
@@ -69,8 +69,7 @@ class _Search:
 
 class _FilteredFeed(Feed):
     feed_type = Atom1Feed
-    filterset_class = None
-    list_url_name = ""
+    listing = None
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -79,7 +78,13 @@ class _FilteredFeed(Feed):
             return _bad_request(bad.errors)
 
     def get_object(self, request, *args, **kwargs):
-        items, errors = _filtered(request, self.filterset_class, self.published())
+        # What an entry says besides the list's item: its industries, as categories.
+        records = (
+            self.listing.queryset()
+            .prefetch_related(None)
+            .prefetch_related(Prefetch("industries", queryset=Industry.objects.public()))
+        )
+        items, errors = _filtered(request, self.listing, records)
         if errors:
             raise _BadParameters(errors)
         return _Search(request, items[:FEED_ITEMS])
@@ -89,7 +94,7 @@ class _FilteredFeed(Feed):
 
     def link(self, search):
         # The list the feed follows, with the same filters.
-        return reverse(self.list_url_name) + _query_string(search.request)
+        return reverse(self.listing.url_name) + _query_string(search.request)
 
     def feed_url(self, search):
         return search.request.path + _query_string(search.request)
@@ -103,25 +108,15 @@ class _FilteredFeed(Feed):
     def item_categories(self, item):
         return [str(industry) for industry in item.industries.all()]
 
-    @staticmethod
-    def _industries():
-        return Prefetch("industries", queryset=Industry.objects.published())
-
 
 class EventFeed(_FilteredFeed):
-    filterset_class = EventFilter
-    list_url_name = "cooperation:event-list"
+    listing = LISTINGS["event"]
 
     def title(self, search):
         return _("Events — Interregional cooperation")
 
     def subtitle(self, search):
         return _("Meetings, round tables, forums and visits between regions.")
-
-    def published(self):
-        return (
-            Event.objects.published().select_related("region").prefetch_related(self._industries())
-        )
 
     def item_description(self, item):
         return _describe_event(item)
@@ -131,17 +126,13 @@ class EventFeed(_FilteredFeed):
 
 
 class AgreementFeed(_FilteredFeed):
-    filterset_class = AgreementFilter
-    list_url_name = "cooperation:agreement-list"
+    listing = LISTINGS["agreement"]
 
     def title(self, search):
         return _("Agreements — Interregional cooperation")
 
     def subtitle(self, search):
         return _("Agreements, memoranda and road maps between regions and their organizations.")
-
-    def published(self):
-        return Agreement.objects.published().prefetch_related(self._industries())
 
     def item_description(self, item):
         parts = [str(item.signed) if item.signed else "", item.get_kind_display()]
@@ -155,7 +146,7 @@ class AgreementFeed(_FilteredFeed):
 
 def _place(event):
     parts = [localized(event, "venue"), localized(event, "city")]
-    if published_or_none(event.region):
+    if is_public(event.region):
         parts.append(str(event.region))
     return ", ".join(part for part in parts if part)
 
@@ -169,14 +160,13 @@ def _describe_event(event):
 
 
 def event_calendar(request):
-    """The published events as an iCalendar file, with the events list's filters.
+    """The events list as an iCalendar file, with its filters.
 
     A calendar entry needs a day: events the sources date only to a month or a year are
     left out rather than pinned to a day nobody gave. The latest CALENDAR_ITEMS only.
     """
-    events, errors = _filtered(
-        request, EventFilter, Event.objects.published().select_related("region")
-    )
+    listing = LISTINGS["event"]
+    events, errors = _filtered(request, listing, listing.queryset().prefetch_related(None))
     if errors:
         return _bad_request(errors)
     host = request.get_host().split(":")[0]

@@ -7,6 +7,10 @@ filtering, so a bad bookmark still shows results and says what was wrong.
 
 Each FilterSet also lists its facets: for every choice, how many results it would give
 with the other filters applied, each facet counted by one aggregate query.
+
+Filters and facets count only what the public may see: the choices are public records, and
+a path through related rows (an agreement's parties, a person's posts) passes only through
+public ones (`public_along`). Each list's orders are its listing's (`cooperation.listings`).
 """
 
 from dataclasses import dataclass
@@ -35,6 +39,7 @@ from .models import (
     Region,
     Source,
     Topic,
+    public_condition,
 )
 
 FACET_LIMIT = 12
@@ -92,9 +97,9 @@ class PartnerField(forms.CharField):
             raise forms.ValidationError(
                 self.error_messages["unknown"], code="unknown", params={"value": value[:40]}
             )
-        found = Region.objects.published().filter(slug=value).first()
+        found = Region.objects.public().filter(slug=value).first()
         if found is None and len(value) == 2:
-            found = Country.objects.published().filter(code=value.upper()).first()
+            found = Country.objects.public().filter(code=value.upper()).first()
         if found is None:
             raise forms.ValidationError(
                 self.error_messages["unknown"], code="unknown", params={"value": value[:40]}
@@ -111,11 +116,11 @@ class PartnerFilter(django_filters.Filter):
 
 
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
-    """Repeatable `?param=slug&param=slug`, published records only."""
+    """Repeatable `?param=slug&param=slug`, public records only."""
 
     def __init__(self, model, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("queryset", model.objects.published())
+        kwargs.setdefault("queryset", model.objects.public())
         kwargs.setdefault("method", "filter_related")
         super().__init__(**kwargs)
 
@@ -123,7 +128,7 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
 class SlugFilter(django_filters.ModelChoiceFilter):
     def __init__(self, model, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("queryset", model.objects.published())
+        kwargs.setdefault("queryset", model.objects.public())
         kwargs.setdefault("method", "filter_related")
         super().__init__(**kwargs)
 
@@ -153,8 +158,8 @@ def any_of(model, conditions, correlated=False):
 
 
 def _related_rows(model, lookup, value):
-    """(rows of the related table that match, the column naming their record), when the
-    lookup's first step is a to-many relation; None for a lookup on the record's own row."""
+    """(public rows of the related table that match, the column naming their record), when
+    the lookup's first step is a to-many relation; None for a lookup on the record's own row."""
     first, _, rest = lookup.partition("__")
     field = model._meta.get_field(first)
     if field.many_to_many:
@@ -174,10 +179,58 @@ def _related_rows(model, lookup, value):
     elif field.one_to_many:  # Event.participations
         table, owner, where = field.related_model, field.field.name, rest
     elif field.is_relation and rest and _crosses_to_many(field.related_model, rest):
-        return model.objects.filter(**{lookup: value}), "pk"
+        return model.objects.filter(public_along(model, lookup), **{lookup: value}), "pk"
     else:
         return None
-    return table._default_manager.filter(**{where: value}), owner
+    # The record is public (it is in the list), so is the value compared with.
+    known = {owner, *_compared(table, where)}
+    condition = public_condition(table, known=known) & public_along(table, where)
+    return table._default_manager.filter(condition, **{where: value}), owner
+
+
+def _relations(model, lookup):
+    """The relations a lookup path follows ("parties__organization__region__in": parties,
+    organization, region), and whether it ends on one (rather than on a column)."""
+    fields = []
+    for part in lookup.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return fields, True  # a lookup such as "in" after the last relation
+        if not field.is_relation:
+            return fields, False
+        fields.append(field)
+        model = field.related_model
+    return fields, True
+
+
+def _compared(model, lookup):
+    """The first relation of `lookup` when the value is compared with the row it leads to."""
+    fields, on_relation = _relations(model, lookup)
+    return [fields[0].name] if len(fields) == 1 and on_relation else []
+
+
+def public_along(model, lookup):
+    """A Q: each row the lookup passes through on the way to the row it compares is public.
+
+    The rows compared are the values of a filter or a facet, public by their own queryset;
+    the rows on the way are the records' related rows (an agreement's parties and their
+    organizations, on the way to the organizations' regions). Each is known to be reached
+    from a public row, and where the next step is the value, to lead to a public one.
+    """
+    fields, on_relation = _relations(model, lookup)
+    passed = fields[:-1] if on_relation else fields
+    condition = Q()
+    for n, field in enumerate(passed):
+        source = fields[n - 1].related_model if n else model
+        if field.many_to_one and field.name in getattr(source, "public_requires", ()):
+            continue  # asked already of the row it comes from
+        known = {field.field.name} if field.one_to_many else set()
+        if n + 1 == len(passed) and on_relation:
+            known.add(fields[n + 1].name)
+        path = "__".join(f.name for f in fields[: n + 1])
+        condition &= public_condition(model, path, known=known)
+    return condition
 
 
 def _crosses_to_many(model, lookup):
@@ -263,10 +316,16 @@ class RelatedFacet(Facet):
         # Paths that never meet on one record (a delegation's home and host) add up, so with
         # more than one path every value is counted before the top is taken.
         for path in self.paths:
+            if isinstance(path, str):
+                # Filtered before the annotation, which then takes the same related rows.
+                along, path = public_along(queryset.model, path), F(path)
+            else:
+                along = Q()
             rows = (
                 queryset.order_by()
-                .annotate(facet_value=F(path) if isinstance(path, str) else path)
-                .filter(facet_value__in=self.model.objects.published().values("pk"))
+                .filter(along)
+                .annotate(facet_value=path)
+                .filter(facet_value__in=self.model.objects.public().values("pk"))
                 .values_list("facet_value")
                 .annotate(n=Count("pk", distinct=True))
                 .values_list("facet_value", "n")
@@ -294,7 +353,7 @@ class CountryFacet(Facet):
         self.paths = paths
 
     def values(self, queryset):
-        countries = list(Country.objects.published())
+        countries = list(Country.objects.public())
         model = queryset.model
         totals = queryset.order_by().aggregate(
             **{
@@ -327,8 +386,8 @@ class IndustryFacet(Facet):
         self.path = path
 
     def values(self, queryset):
-        industries = {industry.pk: industry for industry in Industry.objects.published()}
-        trees = Industry.objects.published().subtrees()
+        industries = {industry.pk: industry for industry in Industry.objects.public()}
+        trees = Industry.objects.public().subtrees()
         field = queryset.model._meta.get_field(self.path)
         owner, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
         links = field.remote_field.through.objects.filter(
@@ -410,9 +469,7 @@ class PortalFilterSet(django_filters.FilterSet):
         """Filed under any of the industries or under an industry below one of them."""
         if not value:
             return queryset
-        ids = {pk for industry in value for pk in self.industry_trees[industry.pk]}
-        model = queryset.model
-        return queryset.filter(pk__in=model.objects.filter(industries__in=ids).values("pk"))
+        return queryset.in_industry(*value, trees=self.industry_trees)
 
     def filter_related(self, queryset, name, value):
         values = [value] if isinstance(value, models.Model) else list(value or [])
@@ -462,8 +519,8 @@ class PortalFilterSet(django_filters.FilterSet):
 
     @cached_property
     def industry_trees(self):
-        # Published industries only, as the facet counts them; once for all the facets.
-        return Industry.objects.published().subtrees()
+        # Public industries only, as the facet counts them; once for all the facets.
+        return Industry.objects.public().subtrees()
 
     # --- state for templates ---
 
@@ -543,7 +600,7 @@ class PortalFilterSet(django_filters.FilterSet):
 
 def _country_filter():
     return django_filters.ModelChoiceFilter(
-        queryset=Country.objects.published(),
+        queryset=Country.objects.public(),
         to_field_name="code",
         method="filter_country",
         label=_("Country"),
@@ -554,10 +611,11 @@ def _partner_filter():
     return PartnerFilter(method="filter_partner", label=_("Partner region or country"))
 
 
-def _by_date_or_title(date_field):
+def ordering_filter(orderings):
+    """`?sort=`: one of a list's `orderings`, (parameter, field, label), either way round."""
     return django_filters.OrderingFilter(
-        fields=[(date_field, "date"), ("title", "title")],
-        field_labels={date_field: _("date"), "title": _("title")},
+        fields=[(field, param) for param, field, _label in orderings],
+        field_labels={field: label for _param, field, label in orderings},
         label=_("Sort"),
     )
 
@@ -583,7 +641,6 @@ class EventFilter(PortalFilterSet):
     person = SlugFilter(Person, label=_("Person"))
     organization = SlugFilter(Organization, label=_("Organization"))
     date_from, date_to = _date_filters()
-    sort = _by_date_or_title("start_date")
 
     paths = {
         "region": ["regions"],
@@ -637,7 +694,6 @@ class AgreementFilter(PortalFilterSet):
     person = SlugFilter(Person, label=_("Signatory"))
     organization = SlugFilter(Organization, label=_("Party"))
     date_from, date_to = _date_filters()
-    sort = _by_date_or_title("signed_date")
 
     paths = {
         "region": ["parties__organization__region"],
@@ -694,9 +750,6 @@ class OrganizationFilter(PortalFilterSet):
     country = _country_filter()
     industry = SlugsFilter(Industry, method="filter_industry", label=_("Industry"))
     kind = django_filters.ChoiceFilter(choices=KIND_CHOICES, method="filter_kind", label=_("Kind"))
-    sort = django_filters.OrderingFilter(
-        fields=[("name", "name")], field_labels={"name": _("name")}, label=_("Sort")
-    )
 
     paths = {
         "region": ["region"],
@@ -737,9 +790,6 @@ class PersonFilter(PortalFilterSet):
     region = SlugsFilter(Region, label=_("Region"))
     country = _country_filter()
     organization = SlugFilter(Organization, label=_("Organization"))
-    sort = django_filters.OrderingFilter(
-        fields=[("last_name", "name")], field_labels={"last_name": _("name")}, label=_("Sort")
-    )
 
     paths = {
         "region": ["positions__place_region"],
@@ -765,7 +815,6 @@ class DelegationFilter(PortalFilterSet):
     person = SlugFilter(Person, label=_("Person"))
     organization = SlugFilter(Organization, label=_("Organization"))
     date_from, date_to = _date_filters()
-    sort = _by_date_or_title("start_date")
 
     paths = {
         "region": ["home_region", "host_region"],
@@ -794,9 +843,6 @@ class RegionFilter(PortalFilterSet):
     partner = _partner_filter()
     industry = SlugsFilter(Industry, method="filter_industry", label=_("Industry"))
     kind = django_filters.ChoiceFilter(choices=Region.Kind.choices, label=_("Kind"))
-    sort = django_filters.OrderingFilter(
-        fields=[("name", "name")], field_labels={"name": _("name")}, label=_("Sort")
-    )
 
     paths = {"country": ["country"]}
     facets = [
@@ -810,10 +856,10 @@ class RegionFilter(PortalFilterSet):
         fields = []
 
     def filter_partner(self, queryset, name, value):
-        """Regions that took part in a published event with the partner."""
+        """Regions that took part in a public event with the partner."""
         if value is None:
             return queryset
-        events = Event.objects.published()
+        events = Event.objects.public()
         events = (
             events.filter(regions__country=value)
             if isinstance(value, Country)
@@ -829,7 +875,6 @@ class SourceFilter(PortalFilterSet):
     kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label=_("Kind"))
     language = django_filters.ChoiceFilter(choices=Source.Language.choices, label=_("Language"))
     date_from, date_to = _date_filters()
-    sort = _by_date_or_title("published_on")
 
     date_fields = ("published_on", None, None)
     facets = [

@@ -1,4 +1,4 @@
-"""sitemap.xml: every published page, in Russian and in English.
+"""sitemap.xml: every public page, in Russian and in English.
 
 Each entry names its other-language twin (hreflang alternates), so that search engines
 show readers the language they search in. With hundreds of thousands of records,
@@ -63,13 +63,13 @@ class _RecordsInEachLanguage(Sequence):
 
 
 class RecordSitemap(_I18nSitemap):
-    """The published records of one model; each page's lastmod is its record's last edit."""
+    """The public records of one model; each page's lastmod is its record's last edit."""
 
     def __init__(self, model):
         self.model = model
 
     def items(self):
-        return self.model.objects.published().only("slug", "updated_at").order_by("pk")
+        return self.model.objects.public().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, obj):
         return obj.updated_at
@@ -80,7 +80,7 @@ class RecordSitemap(_I18nSitemap):
 
     def get_latest_lastmod(self):
         # For the index: one aggregate rather than a look at every record.
-        return self.model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return self.model.objects.public().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ListSitemap(_I18nSitemap):

@@ -1,20 +1,21 @@
-"""The public site's home and detail pages.
+"""The public site's pages.
 
-The public sees published records only; staff may open drafts too, so that editors can
-preview a record from the admin's "view on site" before publishing it. Every related list
+What a visitor may see is asked of the models' queryset verbs: `public()` for what every
+visitor sees, `visible_to(request.user)` where staff may preview drafts too (a record's page
+and what it lists), so that editors can check a record from the admin's "view on site"
+before publishing it. The lists are defined in cooperation/listings.py. Every related list
 is fetched with select_related/prefetch_related, so a page's query count does not grow
 with the number of rows on it.
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import charts, exports, filters, page_cache
 from . import search as text_search
+from .listings import LISTINGS
 from .models import (
     CITING,
     Agreement,
@@ -38,37 +40,19 @@ from .models import (
     Participation,
     Person,
     Position,
-    PublicationState,
-    Publishable,
     Region,
     RegionFact,
     Source,
     Statement,
     Topic,
+    public_condition,
 )
 
 
-def _visible(request, queryset, *through):
-    """Published rows only (and rows whose `through` relations are published), unless staff.
-
-    Staff see drafts as well, marked as such in the templates, so a preview shows what the
-    page will look like once everything on it is published.
-    """
-    if request.user.is_staff:
-        return queryset
-    if issubclass(queryset.model, Publishable):
-        queryset = queryset.published()
-    if through:
-        queryset = queryset.filter(
-            **{f"{path}__state": PublicationState.PUBLISHED for path in through}
-        )
-    return queryset
-
-
-def _citations(request, lookup="citations"):
+def _citations(request):
     return Prefetch(
-        lookup,
-        queryset=_visible(request, Citation.objects.select_related("source"), "source"),
+        "citations",
+        queryset=Citation.objects.visible_to(request.user).select_related("source"),
     )
 
 
@@ -83,7 +67,7 @@ def _admin_url(request, obj):
 
 
 def _detail(request, queryset, slug):
-    return get_object_or_404(_visible(request, queryset), slug=slug)
+    return get_object_or_404(queryset.visible_to(request.user), slug=slug)
 
 
 def _render_record(request, template, obj, **context):
@@ -156,7 +140,7 @@ def home(request):
             "latest_events": events.past(today)[:HOME_ITEMS],
             "upcoming_events": upcoming.order_by("start_date")[:HOME_ITEMS],
             "latest_agreements": LISTINGS["agreement"].queryset()[:HOME_ITEMS],
-            "regions": Region.objects.published()
+            "regions": Region.objects.public()
             .select_related("country")
             .order_by("country__name", "name"),
             # Aggregates over everything, kept until the content changes.
@@ -169,38 +153,37 @@ def _figures():
     """The home page's counts, busiest region pairs and industries."""
     return {
         "pairs": _busiest_pairs(),
-        "industries": filters.IndustryFacet().values(Organization.objects.published())[:8],
+        "industries": filters.IndustryFacet().values(Organization.objects.public())[:8],
         "counts": {
-            model._meta.model_name: model.objects.published().count()
+            model._meta.model_name: model.objects.public().count()
             for model in (Region, Organization, Person, Event, Agreement)
         },
     }
 
 
 def region_detail(request, slug):
+    user = request.user
     region = _detail(
         request,
         Region.objects.select_related("country").prefetch_related(
             _citations(request),
             Prefetch(
                 "facts",
-                queryset=_visible(
-                    request, RegionFact.objects.prefetch_related(_citations(request))
-                ),
+                queryset=RegionFact.objects.visible_to(user).prefetch_related(_citations(request)),
             ),
-            Prefetch("industries", queryset=_visible(request, Industry.objects.all())),
+            Prefetch("industries", queryset=Industry.objects.visible_to(user)),
         ),
         slug,
     )
     # Held in the region, or with someone speaking for it (a visit elsewhere).
-    events = _visible(request, Event.objects.for_region(region).select_related("region"))
-    agreements = _visible(request, Agreement.objects.for_region(region))
-    delegations = _visible(request, Delegation.objects.all())
+    events = Event.objects.visible_to(user).for_region(region).select_related("region")
+    agreements = Agreement.objects.visible_to(user).for_region(region)
+    delegations = Delegation.objects.visible_to(user)
     shown = {
         "events": _excerpt(events, _list_url("event", region=slug)),
         "agreements": _excerpt(agreements, _list_url("agreement", region=slug)),
         "organizations": _excerpt(
-            _visible(request, Organization.objects.filter(region=region)),
+            Organization.objects.visible_to(user).filter(region=region),
             _list_url("organization", region=slug),
         ),
         "delegations_sent": _excerpt(
@@ -214,9 +197,9 @@ def region_detail(request, slug):
     }
 
     def aggregates():
-        # Partners: the other regions of its published events, busiest first.
+        # Partners: the other regions of its public events, busiest first.
         involved = Event.regions.through.objects.filter(
-            event__in=Event.objects.published().filter(regions=region)
+            event__in=Event.objects.public().filter(regions=region)
         )
         counts = dict(
             involved.exclude(region=region)
@@ -224,7 +207,7 @@ def region_detail(request, slug):
             .values_list("region")
             .annotate(n=Count("event"))
         )
-        partners = list(Region.objects.published().filter(pk__in=counts).select_related("country"))
+        partners = list(Region.objects.public().filter(pk__in=counts).select_related("country"))
         for partner in partners:
             partner.event_count = counts[partner.pk]
         partners.sort(key=lambda partner: (-partner.event_count, partner.name))
@@ -249,12 +232,13 @@ def region_detail(request, slug):
 
 
 def organization_detail(request, slug):
+    user = request.user
     organization = _detail(
         request,
         Organization.objects.select_related("country", "region", "parent").prefetch_related(
             "aliases",
             _citations(request),
-            Prefetch("industries", queryset=_visible(request, Industry.objects.all())),
+            Prefetch("industries", queryset=Industry.objects.visible_to(user)),
         ),
         slug,
     )
@@ -262,75 +246,63 @@ def organization_detail(request, slug):
         request,
         "organization_detail.html",
         organization,
-        subsidiaries=_excerpt(_visible(request, organization.subsidiaries.all())),
+        subsidiaries=_excerpt(organization.subsidiaries.visible_to(user)),
         positions=_excerpt(
-            _visible(
-                request,
-                organization.positions.select_related("person").prefetch_related(
-                    _citations(request)
-                ),
-                "person",
-            ).order_by("-start_date", "person__last_name"),
+            organization.positions.visible_to(user)
+            .select_related("person", "region", "country")
+            .prefetch_related(_citations(request))
+            .order_by("-start_date", "person__last_name"),
             _list_url("person", organization=slug),
         ),
         event_roles=_excerpt(
-            _visible(
-                request, organization.event_roles.select_related("event__region"), "event"
-            ).order_by("-event__start_date", "event__title"),
+            organization.event_roles.visible_to(user)
+            .select_related("event__region")
+            .order_by("-event__start_date", "event__title"),
             _list_url("event", organization=slug),
         ),
         agreement_parties=_excerpt(
-            _visible(
-                request,
-                organization.agreement_parties.select_related("agreement", "signatory"),
-                "agreement",
-            ).order_by("-agreement__signed_date", "agreement__title"),
+            organization.agreement_parties.visible_to(user)
+            .select_related("agreement", "signatory")
+            .order_by("-agreement__signed_date", "agreement__title"),
             _list_url("agreement", organization=slug),
         ),
         partnerships=_excerpt(
-            _visible(
-                request,
-                organization.partnerships.select_related(
-                    "partner_country", "partner_region", "partner_organization"
-                ).prefetch_related(_citations(request)),
-            )
+            organization.partnerships.visible_to(user)
+            .select_related("partner_country", "partner_region", "partner_organization")
+            .prefetch_related(_citations(request))
         ),
         delegations=_excerpt(
-            _visible(request, organization.delegations.all()),
+            organization.delegations.visible_to(user),
             _list_url("delegation", organization=slug),
         ),
     )
 
 
 def person_detail(request, slug):
+    user = request.user
     person = _detail(
         request,
         Person.objects.prefetch_related(
             _citations(request),
             Prefetch(
                 "positions",
-                queryset=_visible(
-                    request,
-                    Position.objects.select_related(
-                        "organization", "region", "country"
-                    ).prefetch_related(_citations(request)),
-                ),
+                queryset=Position.objects.visible_to(user)
+                .select_related("organization", "region", "country")
+                .prefetch_related(_citations(request)),
             ),
         ),
         slug,
     )
-    participations = _visible(
-        request,
-        person.participations.select_related("event__region", "side", "side_country"),
-        "event",
-    ).order_by("-event__start_date", "event__title")
+    participations = (
+        person.participations.visible_to(user)
+        .select_related("event__region", "side", "side_country")
+        .order_by("-event__start_date", "event__title")
+    )
     # Whom they met there: the other participants of each event.
     participations = participations.prefetch_related(
         Prefetch(
             "event__participations",
-            queryset=_visible(
-                request, Participation.objects.select_related("person", "side"), "person"
-            ),
+            queryset=Participation.objects.visible_to(user).select_related("person", "side"),
             to_attr="everyone",
         )
     )
@@ -340,44 +312,43 @@ def person_detail(request, slug):
         person,
         participations=_excerpt(participations, _list_url("event", person=slug)),
         statements=_excerpt(
-            _visible(
-                request,
-                person.statements.select_related("event").prefetch_related(_citations(request)),
-            ).order_by("-event__start_date", "position", "id")
+            person.statements.visible_to(user)
+            .select_related("event")
+            .prefetch_related(_citations(request))
+            .order_by("-event__start_date", "position", "id")
         ),
         signatures=_excerpt(
-            _visible(
-                request,
-                person.signatures.select_related("agreement", "organization"),
-                "agreement",
-            ).order_by("-agreement__signed_date", "agreement__title"),
+            person.signatures.visible_to(user)
+            .select_related("agreement", "organization")
+            .order_by("-agreement__signed_date", "agreement__title"),
             _list_url("agreement", person=slug),
         ),
         delegations_led=_excerpt(
-            _visible(request, person.delegations_led.all()), _list_url("delegation", person=slug)
+            person.delegations_led.visible_to(user), _list_url("delegation", person=slug)
         ),
         # Listed once: a head of delegation is usually among its members too.
         delegations=_excerpt(
-            _visible(request, person.delegations.exclude(head=person)),
+            person.delegations.visible_to(user).exclude(head=person),
             _list_url("delegation", person=slug),
         ),
     )
 
 
 def delegation_detail(request, slug):
+    user = request.user
     delegation = _detail(
         request,
         Delegation.objects.select_related(
             "home_country", "home_region", "host_country", "host_region", "head"
         ).prefetch_related(
             _citations(request),
-            Prefetch("members", queryset=_visible(request, Person.objects.all())),
-            Prefetch("organizations", queryset=_visible(request, Organization.objects.all())),
+            Prefetch("members", queryset=Person.objects.visible_to(user)),
+            Prefetch("organizations", queryset=Organization.objects.visible_to(user)),
             Prefetch(
                 "events",
-                queryset=_visible(request, Event.objects.select_related("region")).order_by(
-                    "start_date", "title"
-                ),
+                queryset=Event.objects.visible_to(user)
+                .select_related("region")
+                .order_by("start_date", "title"),
             ),
         ),
         slug,
@@ -386,6 +357,7 @@ def delegation_detail(request, slug):
 
 
 def event_detail(request, slug):
+    user = request.user
     invitation_parts = ("invited_region", "invited_organization", "invited_by")
     event = _detail(
         request,
@@ -393,46 +365,33 @@ def event_detail(request, slug):
             _citations(request),
             Prefetch(
                 "participations",
-                queryset=_visible(
-                    request,
-                    Participation.objects.select_related("person", "side", "side_country"),
-                    "person",
+                queryset=Participation.objects.visible_to(user).select_related(
+                    "person", "side", "side_country"
                 ),
             ),
             Prefetch(
                 "event_organizations",
-                queryset=_visible(
-                    request,
-                    EventOrganization.objects.select_related("organization"),
-                    "organization",
-                ),
+                queryset=EventOrganization.objects.visible_to(user).select_related("organization"),
             ),
-            Prefetch("industries", queryset=_visible(request, Industry.objects.all())),
-            Prefetch("topics", queryset=_visible(request, Topic.objects.all())),
+            Prefetch("industries", queryset=Industry.objects.visible_to(user)),
+            Prefetch("topics", queryset=Topic.objects.visible_to(user)),
             Prefetch(
                 "statements",
-                queryset=_visible(
-                    request,
-                    Statement.objects.select_related("speaker").prefetch_related(
-                        _citations(request)
-                    ),
-                    "speaker",
-                ),
+                queryset=Statement.objects.visible_to(user)
+                .select_related("speaker")
+                .prefetch_related(_citations(request)),
             ),
-            Prefetch("agreements", queryset=_visible(request, Agreement.objects.all())),
+            Prefetch("agreements", queryset=Agreement.objects.visible_to(user)),
             Prefetch(
                 "invitations",
-                queryset=_visible(
-                    request,
-                    Invitation.objects.select_related(*invitation_parts, "extended_at"),
+                queryset=Invitation.objects.visible_to(user).select_related(
+                    *invitation_parts, "extended_at"
                 ),
             ),
             Prefetch(
                 "invitations_extended",
-                queryset=_visible(
-                    request,
-                    Invitation.objects.select_related(*invitation_parts, "event__region"),
-                    "event",
+                queryset=Invitation.objects.visible_to(user).select_related(
+                    *invitation_parts, "event__region"
                 ),
             ),
         ),
@@ -442,22 +401,19 @@ def event_detail(request, slug):
 
 
 def agreement_detail(request, slug):
+    user = request.user
     agreement = _detail(
         request,
         Agreement.objects.select_related("signed_at__region").prefetch_related(
             _citations(request),
             Prefetch(
                 "parties",
-                queryset=_visible(
-                    request,
-                    AgreementParty.objects.select_related(
-                        "organization", "organization__region", "organization__country", "signatory"
-                    ),
-                    "organization",
+                queryset=AgreementParty.objects.visible_to(user).select_related(
+                    "organization", "organization__region", "organization__country", "signatory"
                 ),
             ),
-            Prefetch("industries", queryset=_visible(request, Industry.objects.all())),
-            Prefetch("topics", queryset=_visible(request, Topic.objects.all())),
+            Prefetch("industries", queryset=Industry.objects.visible_to(user)),
+            Prefetch("topics", queryset=Topic.objects.visible_to(user)),
         ),
         slug,
     )
@@ -465,31 +421,29 @@ def agreement_detail(request, slug):
 
 
 def industry_detail(request, slug):
+    user = request.user
     industry = _detail(
         request,
         Industry.objects.select_related("parent").prefetch_related(
-            Prefetch("children", queryset=_visible(request, Industry.objects.all())),
-            Prefetch(
-                "regions", queryset=_visible(request, Region.objects.select_related("country"))
-            ),
+            Prefetch("children", queryset=Industry.objects.visible_to(user)),
+            Prefetch("regions", queryset=Region.objects.visible_to(user).select_related("country")),
         ),
         slug,
     )
     # An industry's page also lists what is filed under the industries below it.
     context = {
         "organizations": _excerpt(
-            _visible(
-                request,
-                Organization.objects.in_industry(industry).select_related("region", "country"),
-            ),
+            Organization.objects.visible_to(user)
+            .in_industry(industry)
+            .select_related("region", "country"),
             _list_url("organization", industry=slug),
         ),
         "events": _excerpt(
-            _visible(request, Event.objects.in_industry(industry).select_related("region")),
+            Event.objects.visible_to(user).in_industry(industry).select_related("region"),
             _list_url("event", industry=slug),
         ),
         "agreements": _excerpt(
-            _visible(request, Agreement.objects.in_industry(industry)),
+            Agreement.objects.visible_to(user).in_industry(industry),
             _list_url("agreement", industry=slug),
         ),
     }
@@ -497,26 +451,22 @@ def industry_detail(request, slug):
 
 
 def topic_detail(request, slug):
+    user = request.user
     topic = _detail(request, Topic.objects.all(), slug)
     return _render_record(
         request,
         "topic_detail.html",
         topic,
         events=_excerpt(
-            _visible(request, topic.events.select_related("region")),
+            topic.events.visible_to(user).select_related("region"),
             _list_url("event", topic=slug),
         ),
-        agreements=_excerpt(
-            _visible(request, topic.agreements.all()), _list_url("agreement", topic=slug)
-        ),
+        agreements=_excerpt(topic.agreements.visible_to(user), _list_url("agreement", topic=slug)),
         statements=_excerpt(
-            _visible(
-                request,
-                topic.statements.select_related("speaker", "event").prefetch_related(
-                    _citations(request)
-                ),
-                "speaker",
-            ).order_by("-event__start_date", "position", "id")
+            topic.statements.visible_to(user)
+            .select_related("speaker", "event")
+            .prefetch_related(_citations(request))
+            .order_by("-event__start_date", "position", "id")
         ),
     )
 
@@ -543,7 +493,7 @@ def _citing_groups(request, source):
     groups = []
     for model, related in CITING:
         content_type = ContentType.objects.get_for_model(model)
-        records = _visible(request, model.objects.select_related(*related))
+        records = model.objects.visible_to(request.user).select_related(*related)
         citations = (
             source.citations.filter(content_type=content_type, object_id__in=records.values("pk"))
             .select_related("content_type")
@@ -559,144 +509,7 @@ def _citing_groups(request, source):
 # --- lists --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Listing:
-    """What one public list shows: its records, filters, look and exports."""
-
-    key: str  # "event": URL names, export columns, the item template
-    filterset: type
-    title: str
-    queryset: Callable[[], QuerySet]
-    feed: str = ""  # URL name of the list's Atom feed, if it has one
-    # Adds to the records shown on a page what their template needs besides the queryset.
-    decorate: Callable[[list], None] = lambda objects: None
-
-    def item_template(self):
-        return f"includes/items/{self.key}.html"
-
-
-def _published_citations():
-    return Prefetch(
-        "citations",
-        queryset=Citation.objects.filter(source__state=PublicationState.PUBLISHED).select_related(
-            "source"
-        ),
-    )
-
-
-# Each list's queryset fetches what its item template (templates/includes/items/) shows;
-# exports read their own columns (cooperation/exports.py).
-LISTINGS = {
-    "event": Listing(
-        "event",
-        filters.EventFilter,
-        _("Events"),
-        lambda: (
-            Event.objects.published()
-            .select_related("region")
-            .prefetch_related(
-                Prefetch(
-                    "participations",
-                    queryset=Participation.objects.filter(
-                        person__state=PublicationState.PUBLISHED
-                    ).select_related("person"),
-                ),
-            )
-            .order_by("-start_date", "title")
-        ),
-        feed="cooperation:event-feed",
-    ),
-    "agreement": Listing(
-        "agreement",
-        filters.AgreementFilter,
-        _("Agreements"),
-        lambda: (
-            Agreement.objects.published()
-            .prefetch_related(
-                Prefetch(
-                    "parties",
-                    queryset=AgreementParty.objects.filter(
-                        organization__state=PublicationState.PUBLISHED
-                    ).select_related("organization__region"),
-                ),
-            )
-            .order_by("-signed_date", "title")
-        ),
-        feed="cooperation:agreement-feed",
-    ),
-    "organization": Listing(
-        "organization",
-        filters.OrganizationFilter,
-        _("Organizations"),
-        lambda: (
-            Organization.objects.published()
-            .select_related("region", "country")
-            .prefetch_related(Prefetch("industries", queryset=Industry.objects.published()))
-        ),
-    ),
-    "person": Listing(
-        "person",
-        filters.PersonFilter,
-        _("People"),
-        lambda: Person.objects.published().prefetch_related(
-            Prefetch("positions", queryset=Position.objects.published()),
-        ),
-    ),
-    "delegation": Listing(
-        "delegation",
-        filters.DelegationFilter,
-        _("Delegations"),
-        lambda: (
-            Delegation.objects.published()
-            .select_related("home_region", "host_region", "head", "home_country", "host_country")
-            .order_by("-start_date", "title")
-        ),
-    ),
-    "region": Listing(
-        "region",
-        filters.RegionFilter,
-        _("Regions"),
-        lambda: (
-            Region.objects.published().select_related("country").order_by("country__name", "name")
-        ),
-        decorate=lambda regions: _with_activity(regions),
-    ),
-    "source": Listing(
-        "source",
-        filters.SourceFilter,
-        _("Sources"),
-        lambda: Source.objects.published(),
-    ),
-}
-
-
-def _region_activity():
-    """{region pk: (published events involving it, published organizations in it)}."""
-    events = (
-        Event.regions.through.objects.filter(event__state=PublicationState.PUBLISHED)
-        .order_by()
-        .values_list("region")
-        .annotate(n=Count("pk"))
-    )
-    organizations = (
-        Organization.objects.published().order_by().values_list("region").annotate(n=Count("pk"))
-    )
-    activity = {pk: (n, 0) for pk, n in events}
-    for pk, n in organizations:
-        activity[pk] = (activity.get(pk, (0, 0))[0], n)
-    return activity
-
-
-def _with_activity(regions):
-    # Counted for every region at once and kept until the content changes: per region it
-    # would be a count over tens of thousands of rows for each region on the page.
-    activity = page_cache.kept("region-activity", _region_activity)
-    for region in regions:
-        region.event_count, region.organization_count = activity.get(region.pk, (0, 0))
-
-
 PAGE_SIZE = 20
-EXPORT_FORMATS = {"csv": exports.csv_response, "json": exports.json_response}
 
 
 def _toggle_url(request, param, value, multiple):
@@ -745,8 +558,8 @@ def object_list(request, key):
         for message in messages
     ]
     export_format = request.GET.get("format")
-    if export_format in EXPORT_FORMATS:
-        return EXPORT_FORMATS[export_format](request, queryset, key)
+    if export_format in exports.FORMATS:
+        return exports.FORMATS[export_format](request, queryset, listing)
     if export_format:
         problems.append(
             _("The format «%(format)s» is not offered; use csv or json.")
@@ -821,8 +634,8 @@ def region_pair(request, slug, partner):
     The latest of each are listed, with links to the lists that have them all; who took
     part, what was said and the organizations involved are those of the events listed.
     """
-    region = get_object_or_404(Region.objects.published().select_related("country"), slug=slug)
-    other = get_object_or_404(Region.objects.published().select_related("country"), slug=partner)
+    region = get_object_or_404(Region.objects.public().select_related("country"), slug=slug)
+    other = get_object_or_404(Region.objects.public().select_related("country"), slug=partner)
     if region == other:
         raise Http404
     events = LISTINGS["event"].queryset().for_region(region).for_region(other)
@@ -840,31 +653,32 @@ def region_pair(request, slug, partner):
     }
     shown_events = [event.pk for event in shown["events"]]
     participations = (
-        Participation.objects.filter(
-            event__in=shown_events, person__state=PublicationState.PUBLISHED
-        )
+        Participation.objects.public()
+        .filter(event__in=shown_events)
         .select_related("person", "side", "event")
         .order_by("side__name", "person__last_name", "-event__start_date")
     )
     statements = (
-        Statement.objects.published()
-        .filter(event__in=shown_events, speaker__state=PublicationState.PUBLISHED)
+        Statement.objects.public()
+        .filter(event__in=shown_events)
         .select_related("speaker", "event")
-        .prefetch_related(_published_citations())
+        .prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.public().select_related("source"))
+        )
         .order_by("-event__start_date", "event", "position", "id")
     )
     organizations = (
-        Organization.objects.published()
+        Organization.objects.public()
         .filter(
             Q(
-                pk__in=EventOrganization.objects.filter(event__in=shown_events).values(
-                    "organization"
-                )
+                pk__in=EventOrganization.objects.public()
+                .filter(event__in=shown_events)
+                .values("organization")
             )
             | Q(
-                pk__in=AgreementParty.objects.filter(
-                    agreement__in=[agreement.pk for agreement in shown["agreements"]]
-                ).values("organization")
+                pk__in=AgreementParty.objects.public()
+                .filter(agreement__in=[agreement.pk for agreement in shown["agreements"]])
+                .values("organization")
             )
         )
         .filter(region__in=[region, other])
@@ -904,7 +718,7 @@ def region_pair(request, slug, partner):
 
 
 def industry_list(request):
-    industries = list(Industry.objects.published().select_related("parent"))
+    industries = list(Industry.objects.public().select_related("parent"))
     counts = page_cache.kept("industry-counts", _industry_counts)
     children = {}
     for industry in industries:
@@ -920,9 +734,9 @@ def industry_list(request):
             walk(industry.pk, depth + 1)
 
     seen = set()
-    published = {industry.pk for industry in industries}
+    shown = {industry.pk for industry in industries}
     for industry in industries:
-        if industry.parent_id not in published and industry.pk not in seen:
+        if industry.parent_id not in shown and industry.pk not in seen:
             seen.add(industry.pk)
             tree.append((industry, 0, counts.get(industry.slug, {})))
             walk(industry.pk, 1)
@@ -938,7 +752,7 @@ def _industry_counts():
         ("events", Event),
         ("agreements", Agreement),
     ):
-        for slug, _label, n in filters.IndustryFacet().values(model.objects.published()):
+        for slug, _label, n in filters.IndustryFacet().values(model.objects.public()):
             counts.setdefault(slug, {})[key] = n
     return counts
 
@@ -948,13 +762,12 @@ HOME_PAIRS = 6
 
 
 def _busiest_pairs():
-    """Region pairs with the most published events together, in one aggregate query."""
+    """Region pairs with the most public events together, in one aggregate query."""
     through = Event.regions.through
     rows = (
         through.objects.filter(
-            event__state=PublicationState.PUBLISHED,
-            region__state=PublicationState.PUBLISHED,
-            event__regions__state=PublicationState.PUBLISHED,
+            public_condition(through),
+            public_condition(through, "event__regions"),
             event__regions__pk__gt=F("region_id"),
         )
         .values_list("region_id", "event__regions")

@@ -9,8 +9,8 @@ the planner rightly scans tables whole.
 import pytest
 from django.db import connection
 
+from cooperation.listings import LISTINGS
 from cooperation.models import Agreement, Delegation, Event, Organization, Person, Region, Source
-from cooperation.views import LISTINGS
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +83,7 @@ def _orders():
         listing = LISTINGS[key]
         default = listing.queryset().query.order_by or listing.queryset().model._meta.ordering
         yield pytest.param(listing.filterset._meta.model, default[0], id=f"{key}-default")
-        sort = listing.filterset.base_filters["sort"]
-        for field in sort.param_map.values():
+        for _param, field, _label in listing.orderings:
             yield pytest.param(listing.filterset._meta.model, field, id=f"{key}-{field}")
 
 

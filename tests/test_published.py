@@ -65,16 +65,30 @@ def test_it_keeps_enterprises_and_holdings_only_among_businesses():
     assert set(Organization.objects.businesses()) == {enterprise, holding}
 
 
-def test_it_includes_children_and_grandchildren_in_an_industrys_descendants():
+def test_in_industry_finds_records_filed_under_children_and_grandchildren():
     machine_building = IndustryFactory(name="Машиностроение")
     automotive = IndustryFactory(name="Автомобилестроение", parent=machine_building)
     trucks = IndustryFactory(name="Грузовые автомобили", parent=automotive)
-    IndustryFactory(name="Нефтегазовая отрасль")
+    oil = IndustryFactory(name="Нефтегазовая отрасль")
+    filed = {industry: OrganizationFactory() for industry in (machine_building, trucks, oil)}
+    for industry, organization in filed.items():
+        organization.industries.add(industry)
 
-    assert sorted(machine_building.with_descendants()) == sorted(
-        [machine_building.pk, automotive.pk, trucks.pk]
-    )
-    assert sorted(automotive.with_descendants()) == sorted([automotive.pk, trucks.pk])
+    assert set(Organization.objects.in_industry(machine_building)) == {
+        filed[machine_building],
+        filed[trucks],
+    }
+    assert set(Organization.objects.in_industry(automotive)) == {filed[trucks]}
+    assert set(Organization.objects.in_industry(automotive, oil)) == {filed[trucks], filed[oil]}
+
+
+def test_in_industry_leaves_out_what_is_filed_only_under_a_draft_sub_industry():
+    machine_building = IndustryFactory(name="Машиностроение")
+    helicopters = IndustryFactory(name="Вертолётостроение", parent=machine_building, state=DRAFT)
+    organization = OrganizationFactory()
+    organization.industries.add(helicopters)
+
+    assert not Organization.objects.in_industry(machine_building).exists()
 
 
 def test_it_finds_an_agreement_through_the_regions_of_its_parties():

@@ -1,9 +1,11 @@
 """The domain of interregional cooperation, one module per section.
 
 Every public record is a draft until an editor publishes it (`base.Publishable`); the public
-site reads through the queryset verbs for what the public may see. Every fact-bearing record
-(`sources.Record`) cites at least one `Source` through `Citation`. Dates that sources give
-only to the month or year are stored with their precision (`cooperation.dates`).
+site reads through the queryset verbs for what the public may see: `public()`, published and
+with every record it needs (`public_requires`) public too, and `visible_to(user)`. Every
+fact-bearing record (`sources.Record`) cites at least one `Source` through `Citation`. Dates
+that sources give only to the month or year are stored with their precision
+(`cooperation.dates`).
 """
 
 from .activity import (
@@ -32,13 +34,18 @@ from .base import (
     SLUG_MAX_LENGTH,
     TRANSLITERATION,
     PublicationState,
+    PublicModel,
+    PublicQuerySet,
     Publishable,
     PublishableQuerySet,
     Searchable,
     Slugged,
+    is_public,
+    is_visible_to,
     localized,
     partial_date_property,
-    published_or_none,
+    public_condition,
+    sees_drafts,
 )
 from .places import (
     Country,
@@ -47,6 +54,7 @@ from .places import (
     IndustryQuerySet,
     Region,
     RegionFact,
+    RegionQuerySet,
     Topic,
 )
 from .sources import CITING, SOURCE_TAGS, Citation, CitationQuerySet, Record, Source
@@ -98,18 +106,24 @@ __all__ = [
     "Person",
     "Position",
     "PositionQuerySet",
+    "PublicModel",
+    "PublicQuerySet",
     "PublicationState",
     "Publishable",
     "PublishableQuerySet",
     "Record",
     "Region",
     "RegionFact",
+    "RegionQuerySet",
     "Searchable",
     "Slugged",
     "Source",
     "Statement",
     "Topic",
+    "is_public",
+    "is_visible_to",
     "localized",
     "partial_date_property",
-    "published_or_none",
+    "public_condition",
+    "sees_drafts",
 ]

@@ -13,6 +13,7 @@ from ..dates import format_range
 from .actors import Organization, Person, Position
 from .base import (
     PUBLISHED_ONLY,
+    PublicModel,
     Publishable,
     PublishableQuerySet,
     Searchable,
@@ -357,8 +358,10 @@ class Event(Searchable, Record, Slugged):
         self.countries.set(countries)
 
 
-class Participation(models.Model):
+class Participation(PublicModel):
     """A person at an event, for a side, in the role they held at the time."""
+
+    public_requires = ("event", "person")
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="participations", verbose_name=_("event")
@@ -436,7 +439,9 @@ class Participation(models.Model):
         return result
 
 
-class EventOrganization(models.Model):
+class EventOrganization(PublicModel):
+    public_requires = ("event", "organization")
+
     class Role(models.TextChoices):
         HOST = "host", _("host")
         ORGANIZER = "organizer", _("organizer")
@@ -472,6 +477,9 @@ class EventOrganization(models.Model):
 
 class Invitation(Record):
     """An invitation to an event (KazanForum), extended to a region or an organization."""
+
+    # Who invited them, and where, are named when public.
+    public_requires = ("event", "invited_region", "invited_organization")
 
     event = models.ForeignKey(
         Event,
@@ -537,7 +545,9 @@ class Invitation(Record):
 class AgreementQuerySet(IndustryFilterMixin, PublishableQuerySet):
     def for_region(self, region):
         """Agreements with a party in the region: an agreement's regions come from its parties."""
-        parties = AgreementParty.objects.filter(organization__region=region)
+        parties = AgreementParty.objects.public(known=["agreement"]).filter(
+            organization__region=region
+        )
         return self.filter(pk__in=parties.values("agreement"))
 
 
@@ -640,7 +650,10 @@ class Agreement(Searchable, Record, Slugged):
         super().save(*args, **kwargs)
 
 
-class AgreementParty(models.Model):
+class AgreementParty(PublicModel):
+    # A signatory is named when public; the party is listed without one otherwise.
+    public_requires = ("agreement", "organization")
+
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="parties", verbose_name=_("agreement")
     )
@@ -685,6 +698,8 @@ class AgreementParty(models.Model):
 class Statement(Record):
     """What someone said: a verbatim quote or a reported statement."""
 
+    public_requires = ("speaker", "event")
+
     speaker = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="statements", verbose_name=_("speaker")
     )
@@ -723,13 +738,13 @@ class Statement(Record):
         return f"{self.speaker}: {text if len(text) <= 70 else text[:69] + '…'}"
 
     def get_absolute_url(self):
-        # A published statement of a draft event is shown on the speaker's page instead.
-        owner = self.event if self.event and self.event.is_published else self.speaker
-        return owner.get_absolute_url() + f"#statement-{self.pk}"
+        return (self.event or self.speaker).get_absolute_url() + f"#statement-{self.pk}"
 
 
 class Partnership(Record):
     """An organization's ongoing work with a partner country or region."""
+
+    public_requires = ("organization", "partner_country", "partner_region", "partner_organization")
 
     class Kind(models.TextChoices):
         TRADE = "trade", _("trade and supplies")

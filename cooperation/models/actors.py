@@ -241,6 +241,9 @@ class PositionQuerySet(PublishableQuerySet):
 class Position(Record):
     """A post a person held, with the title as it was said at the time."""
 
+    # The person, and where the post is held: its organization, region or country.
+    public_requires = ("person", "organization", "region", "country")
+
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="positions", verbose_name=_("person")
     )

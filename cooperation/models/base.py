@@ -38,13 +38,6 @@ def _is_english():
     return (get_language() or "").startswith("en")
 
 
-def published_or_none(obj):
-    """`obj` when the public may see it; a draft (or nothing) gives None."""
-    if obj is None or not getattr(obj, "is_published", True):
-        return None
-    return obj
-
-
 def localized(obj, field):
     """The Latin/English form of a field on the English site, when the record has one."""
     if _is_english():
@@ -89,12 +82,115 @@ class _History(HistoricalRecords):
 PUBLISHED_ONLY = Q(state="published")
 
 
-class PublishableQuerySet(models.QuerySet):
+# --- what the public may see ----------------------------------------------------------------
+#
+# A record is public when it is published (if it has a state at all) and every record named
+# in its model's `public_requires` is public too, or absent where the relation is optional:
+# a statement needs its speaker and, if it has one, its event. Relations not named there are
+# shown only when public themselves (`is_public`), the record is shown without them.
+
+
+def sees_drafts(user):
+    """Staff preview drafts (marked as such) before publishing them; nobody else sees one."""
+    return bool(user and user.is_staff)
+
+
+def _related_model(model, path):
+    for part in path.split("__"):
+        model = model._meta.get_field(part).related_model
+    return model
+
+
+def public_condition(model, path="", known=()):
+    """A Q: the row of `model` is public, or with `path`, the row that relation leads to.
+
+    `known` names relations of that row already known to be public (the record a subquery
+    is correlated with, a value the query compares with), left out of the condition.
+    """
+    target = _related_model(model, path) if path else model
+    prefix = f"{path}__" if path else ""
+    condition = Q()
+    if issubclass(target, Publishable):
+        condition &= Q(**{f"{prefix}state": PublicationState.PUBLISHED})
+    for relation in _requires(target):
+        if relation in known:
+            continue
+        required = public_condition(target, relation)
+        required = _prefixed(required, prefix)
+        if target._meta.get_field(relation).null:
+            required = Q(**{f"{prefix}{relation}__isnull": True}) | required
+        condition &= required
+    return condition
+
+
+def _requires(model):
+    if hasattr(model, "public_requires"):
+        return model.public_requires
+    # The table of a many-to-many relation: a link is public when both its ends are.
+    if model._meta.auto_created:
+        return [field.name for field in model._meta.fields if field.many_to_one]
+    return ()
+
+
+def _prefixed(condition, prefix):
+    if not prefix:
+        return condition
+    copy = condition.copy()
+    copy.children = [
+        _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
+        for child in condition.children
+    ]
+    return copy
+
+
+def is_public(obj):
+    """`public_condition` for one record in memory: its required relations must be loaded."""
+    state = getattr(obj, "state", PublicationState.PUBLISHED)
+    if obj is None or state != PublicationState.PUBLISHED:
+        return False
+    for relation in getattr(obj, "public_requires", ()):
+        related = getattr(obj, relation)
+        if related is not None and not is_public(related):
+            return False
+    return True
+
+
+def is_visible_to(obj, user):
+    """Whether `user` may see `obj` where a page names it."""
+    return obj is not None and (sees_drafts(user) or is_public(obj))
+
+
+class PublicQuerySet(models.QuerySet):
+    """The verbs for what the public may see; every model of the public site has them."""
+
+    def public(self, known=()):
+        """Rows the public may see (`public_condition`)."""
+        return self.filter(public_condition(self.model, known=known))
+
+    def visible_to(self, user):
+        """Rows `user` may see: public rows, and drafts too for those who preview them."""
+        return self.all() if sees_drafts(user) else self.public()
+
+
+class PublicModel(models.Model):
+    """A model whose rows the public site shows: `public_requires` names the relations
+    (paths of this model's fields) each row needs public to make sense."""
+
+    public_requires = ()
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class PublishableQuerySet(PublicQuerySet):
     def published(self):
+        """Published rows, whatever they name; public() also asks that of what they need."""
         return self.filter(state=PublicationState.PUBLISHED)
 
 
-class Publishable(models.Model):
+class Publishable(PublicModel):
     state = models.CharField(
         _("publication state"),
         max_length=16,

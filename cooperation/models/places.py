@@ -108,10 +108,6 @@ class Industry(Publishable, Slugged):
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
-    def with_descendants(self):
-        """This industry and every industry below it, as a list of primary keys."""
-        return Industry.objects.subtrees().get(self.pk, [self.pk])
-
 
 class Topic(Publishable, Slugged):
     """A theme of cooperation that is not a branch of industry (investment climate, culture…)."""
@@ -138,6 +134,31 @@ class Topic(Publishable, Slugged):
 
     def get_absolute_url(self):
         return reverse("cooperation:topic-detail", kwargs={"slug": self.slug})
+
+
+class IndustryFilterMixin:
+    """For records with `industries`: filtering by a branch also finds the branches below."""
+
+    def in_industry(self, *industries, trees=None):
+        """Filed under any of `industries`, or under a public industry below one of them.
+
+        `trees`: `Industry.objects.public().subtrees()`, when the caller has it already (a
+        list page filters once for its results and again for each facet).
+        """
+        if trees is None:
+            trees = Industry.objects.public().subtrees()
+        ids = {pk for industry in industries for pk in trees.get(industry.pk, [industry.pk])}
+        # A subquery on the table of links rather than a join with distinct(), so that the
+        # records stay in order and a page of them is read without deduplicating them all.
+        field = self.model._meta.get_field("industries")
+        links = field.remote_field.through.objects.filter(
+            **{f"{field.m2m_reverse_field_name()}__in": ids}
+        )
+        return self.filter(pk__in=links.values(field.m2m_field_name()))
+
+
+class RegionQuerySet(IndustryFilterMixin, PublishableQuerySet):
+    pass
 
 
 class Region(Searchable, Record, Slugged):
@@ -177,6 +198,8 @@ class Region(Searchable, Record, Slugged):
         Industry, blank=True, related_name="regions", verbose_name=_("key industries")
     )
 
+    objects = RegionQuerySet.as_manager()
+
     _history_m2m_fields = ["industries"]
 
     class Meta(Record.Meta):
@@ -206,6 +229,8 @@ class Region(Searchable, Record, Slugged):
 class RegionFact(Record):
     """A sourced fact about a region ("24 % of Kazakhstan's industrial output")."""
 
+    public_requires = ("region",)
+
     region = models.ForeignKey(
         Region, on_delete=models.CASCADE, related_name="facts", verbose_name=_("region")
     )
@@ -224,15 +249,3 @@ class RegionFact(Record):
 
     def get_absolute_url(self):
         return self.region.get_absolute_url() + f"#fact-{self.pk}"
-
-
-class IndustryFilterMixin:
-    """For records with `industries`: filtering by a branch also finds the branches below."""
-
-    def in_industry(self, industry):
-        # A subquery rather than a join with distinct(), so that the records stay in order
-        # and a page of them is read without deduplicating all of them first.
-        links = self.model.industries.through.objects.filter(
-            industry__in=industry.with_descendants()
-        )
-        return self.filter(pk__in=links.values(self.model._meta.model_name))

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import Publishable, Searchable, Slugged
+from .base import PublicModel, PublicQuerySet, Publishable, Searchable, Slugged
 
 # The formatting a source's text may keep; everything else is stripped on save.
 SOURCE_TAGS = {"p", "br", "b", "strong", "i", "em", "q"}
@@ -92,7 +92,7 @@ class Source(Searchable, Publishable, Slugged):
         return mark_safe(html)
 
 
-class CitationQuerySet(models.QuerySet):
+class CitationQuerySet(PublicQuerySet):
     def with_records(self, visible=lambda queryset: queryset):
         """Fetch each cited record with what its name and address need, in a query per kind.
 
@@ -106,8 +106,11 @@ class CitationQuerySet(models.QuerySet):
         )
 
 
-class Citation(models.Model):
+class Citation(PublicModel):
     """A record citing a source, optionally with the passage that supports it."""
+
+    # Shown with the record that cites the source, which is public itself.
+    public_requires = ("source",)
 
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source")

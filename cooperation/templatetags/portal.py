@@ -4,8 +4,8 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 
+from cooperation.models import is_public, is_visible_to
 from cooperation.models import localized as _localized
-from cooperation.models import published_or_none
 
 register = template.Library()
 
@@ -35,4 +35,11 @@ def without_person(participations, person):
 @register.filter
 def public(obj):
     """The related record if the public may see it, else None: `{{ event.region|public }}`."""
-    return published_or_none(obj)
+    return obj if is_public(obj) else None
+
+
+@register.filter
+def visible_to(obj, user):
+    """The related record if `user` may see it (staff preview drafts), else None:
+    `{% with parent=organization.parent|visible_to:user %}`."""
+    return obj if is_visible_to(obj, user) else None
