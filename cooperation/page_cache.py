@@ -18,15 +18,18 @@ Three parts, in the order a request meets them (why: docs/decisions/0006-kept-co
    on their own. The release is the cache's KEY_PREFIX (settings.RELEASE), so a new
    release never reads what the previous one rendered, and nothing is wiped when a
    worker starts. A kept page is stored gzip-compressed, sent so to clients that accept
-   it and decompressed for the others; browsers revalidate it with its ETag.
+   it and decompressed for the others; browsers revalidate it with its ETag. Each server
+   process also holds the pages it served for a second (PROCESS_SECONDS), so that a page
+   in demand costs no round trip to Redis.
 
 3. **Kept results** (`kept`, `kept_results`): the counts beside the filters and other
    aggregates, each kept with the version it was computed at. An anonymous visitor whose
-   page needs a result of an older version is shown that previous result at once, and the
-   page is not kept; after the response has been sent, the process that takes the result's
-   lock (`cache.add`) computes it again. So nobody waits for a recount, and the counts
-   catch up with an edit within the time one recount takes. Editors, and code outside a
-   visitor's request, get results of the current version, computed if need be.
+   page needs a result of an older version is shown that previous result at once (and the
+   page is kept for a second only); after the response has been sent, the process that
+   takes the result's lock (`cache.add`) computes it again. So nobody waits for a recount,
+   and the counts catch up with an edit within the time one recount takes. Editors, and
+   code outside a visitor's request, get results of the current version, computed if need
+   be.
 """
 
 import gzip
@@ -39,6 +42,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import translation
@@ -54,6 +58,11 @@ VERSION_KEY = "content-version"
 # How long a process trusts the version it last read: the most an anonymous visitor's
 # page lags behind an edit (a process that made the change knows it at once).
 VERSION_SECONDS = 1.0
+# A page shown with previous counts is kept this long at most, so that it is not rendered
+# again for every visitor while the counts are computed again.
+PREVIOUS_COUNTS_SECONDS = 1
+# How long a process serves a page from its own memory before it asks the shared cache again.
+PROCESS_SECONDS = 1
 # A process that died while counting again frees the result after this long.
 RECOUNT_LOCK_SECONDS = 300
 
@@ -62,6 +71,37 @@ logger = logging.getLogger(__name__)
 
 def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _pages():
+    """Where pages are kept: the shared cache, through this process's memory."""
+    shared = _cache()
+    if isinstance(shared, LocMemCache):  # the development cache is the process's memory
+        return shared
+    return _ThroughProcessMemory(caches[settings.PAGE_CACHE_PROCESS_ALIAS], shared)
+
+
+class _ThroughProcessMemory:
+    """The shared cache, with what this process read from it or wrote to it held in its own
+    memory for PROCESS_SECONDS, so that a page served often costs no round trip to Redis.
+    The keys hold the content version, so a change is never missed; the short time only
+    bounds how long a page shown with previous counts outlives them. Django's cache keys
+    (get_cache_key, learn_cache_key) need only get and set."""
+
+    def __init__(self, process, shared):
+        self.process, self.shared = process, shared
+
+    def get(self, key, default=None):
+        value = self.process.get(key)
+        if value is None:
+            value = self.shared.get(key)
+            if value is not None:
+                self.process.set(key, value, PROCESS_SECONDS)
+        return default if value is None else value
+
+    def set(self, key, value, timeout):
+        self.shared.set(key, value, timeout)
+        self.process.set(key, value, min(timeout, PROCESS_SECONDS))
 
 
 # --- the content version ----------------------------------------------------------------
@@ -122,8 +162,10 @@ class _Visit:
 
     key_prefix: str  # holds the content version read when the request began
     language: str
-    keep: bool = True  # False once served from the cache, or shown a previous result
-    recount: dict = field(default_factory=dict)  # key: (compute, seconds), after the response
+    served_kept: bool = False
+    # Results shown from a previous version, to compute again after the response:
+    # {key: (compute, seconds)}.
+    recount: dict = field(default_factory=dict)
 
 
 _visit = ContextVar("page_cache_visit", default=None)
@@ -144,10 +186,13 @@ class UpdatePageCacheMiddleware:
         _visit.set(None)
         response = self.get_response(request)
         visit = getattr(request, "page_cache_visit", None)
+        if visit is None or visit.served_kept or request.method != "GET":
+            return response
         seconds = settings.PAGE_CACHE_SECONDS
-        if visit and visit.keep and seconds > 0 and request.method == "GET":
-            if _may_keep(response):
-                _keep(request, response, visit.key_prefix, seconds)
+        if visit.recount:
+            seconds = min(seconds, PREVIOUS_COUNTS_SECONDS)
+        if seconds > 0 and _may_keep(response):
+            _keep(request, response, visit.key_prefix, seconds)
         return response
 
 
@@ -169,11 +214,11 @@ class FetchPageCacheMiddleware:
         request.page_cache_visit = visit
         _visit.set(visit)
         if settings.PAGE_CACHE_SECONDS > 0:
-            cache = _cache()
+            cache = _pages()
             key = get_cache_key(request, visit.key_prefix, "GET", cache=cache)
             kept = cache.get(key) if key else None
             if kept is not None:
-                visit.keep = False
+                visit.served_kept = True
                 return _replay(kept, _accepts_gzip(request))
         return self.get_response(request)
 
@@ -201,7 +246,7 @@ def _keep(request, response, key_prefix, seconds):
     # Browsers ask again each time; an unchanged page costs them a 304.
     patch_cache_control(response, no_cache=True)
     set_response_etag(response)
-    cache = _cache()
+    cache = _pages()
     key = learn_cache_key(request, response, seconds, key_prefix, cache=cache)
     # One copy serves every Accept-Encoding (see _replay), so the header is not in the key.
     patch_vary_headers(response, ["Accept-Encoding"])
@@ -256,7 +301,6 @@ def kept_results(computations, seconds=None):
             continue
         results[key] = kept[1]
         if kept[0] < version:
-            visit.keep = False
             visit.recount[key] = (compute, seconds)
     if computed:
         cache.set_many({key: (version, result) for key, result in computed.items()}, seconds)

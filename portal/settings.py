@@ -174,9 +174,17 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 CACHES["default"]["KEY_PREFIX"] = RELEASE
+# With Redis, each server process also holds the pages it served lately (for a second) in
+# its own memory: up to this many pages and their keys, about 10 kB each.
+CACHES["process"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kept-pages",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 # Anonymous visitors' pages are kept whole for at most this long, and only until the
 # content changes; 0 turns the page cache off.
 PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_PROCESS_ALIAS = "process"
 PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_SKIP_PATHS = ["/admin/", "/en/admin/", "/i18n/", "/health/", "/static/"]
 # Counts beside the filters and other aggregates over many records, the same way; 0 turns

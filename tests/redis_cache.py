@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import pytest
 import redis
+from django.core.cache import caches
 from django.db import transaction
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -44,12 +45,14 @@ def cache_named(name, settings):
         need_redis()
         flush_redis()
         settings.CACHES = {
+            **settings.CACHES,
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": settings.RELEASE,
-            }
+            },
         }
+    caches[settings.PAGE_CACHE_PROCESS_ALIAS].clear()
     yield
     if name == "redis":
         flush_redis()
