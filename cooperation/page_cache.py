@@ -1,6 +1,7 @@
 """Pages and counts kept for anonymous visitors until the content changes.
 
-Three parts, in the order a request meets them (why: docs/decisions/0006-kept-counts.md):
+Three parts, in the order a request meets them (why they are so:
+docs/decisions/0006-kept-pages-and-counts.md):
 
 1. **The content version**, one number in the shared cache (Redis in production). Every
    committed transaction that wrote the portal's records sets a new one, once: the models'
