@@ -40,10 +40,11 @@ test: install-dev setup
 	$(BIN)/python -m pytest
 
 # The site under load on PostgreSQL with synthetic data at SCALE, served by gunicorn and
-# loaded by wrk (scripts/bench.py); prints the table of docs/performance.md.
+# loaded by wrk, also while an editor saves, and three lists beside Datasette (a development
+# package) on SQLite (scripts/bench.py); prints the table of docs/performance.md.
 SCALE ?= 1
 DURATION ?= 5
-bench: install
+bench: install-dev
 	SCALE=$(SCALE) DURATION=$(DURATION) $(BIN)/python scripts/bench.py
 
 # The whole database, history included, to backups/ (or FILE=…); restored only into a new,

@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalChanges
+
+from . import page_cache
 
 
 class CooperationConfig(AppConfig):
@@ -8,12 +13,11 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Interregional cooperation")
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
-        from .page_cache import content_changed
-
-        # Any write to the portal's records (links between them included) makes the pages
-        # kept for visitors out of date.
+        # A write to the portal's records (links between them included) makes what is kept
+        # for visitors out of date; its history rows are not content of their own.
         for model in self.get_models(include_auto_created=True):
-            for signal in (post_save, post_delete, m2m_changed):
-                signal.connect(content_changed, sender=model, weak=False)
+            if not issubclass(model, HistoricalChanges):
+                for signal in (post_save, post_delete, m2m_changed):
+                    signal.connect(page_cache.record_written, sender=model)
+        # Results shown from a previous version are computed again once the page is sent.
+        request_finished.connect(page_cache.recount)

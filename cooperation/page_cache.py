@@ -1,46 +1,71 @@
-"""Public pages kept whole in the cache for anonymous visitors, until the content changes.
+"""Pages and counts kept for anonymous visitors until the content changes.
 
-One number in the cache, the content version, says when the public content last changed;
-every kept page carries the version it was made at and is served only while that is still
-the current one. Any write to the portal's records (a save, a delete, a change of links,
-an editor's publish action, a bulk load) calls `content_changed()`, which sets a new
-version, so the next visitor gets a fresh page at once, on every server process. It does
-so straight away and again when the transaction commits: a page rendered from the old
-data while the change was being written is then never kept as current.
+Three parts, in the order a request meets them (why they are so:
+docs/decisions/0006-kept-pages-and-counts.md):
 
-Visitors with a session (editors, who may see drafts) are never served from or into the
-cache. Kept pages answer conditional requests: the ETag is kept with the page, and
-Last-Modified is the time of the content version. They are kept compressed (gzip) and
-sent so to every client that accepts it, as browsers do: a tenth of the bytes to read
-from the cache and to send; other clients get them decompressed.
+1. **The content version**, one number in the shared cache (Redis in production). Every
+   committed transaction that wrote the portal's records sets a new one, once: the models'
+   signals call `content_changed()` (connected in cooperation/apps.py), and so do the few
+   writers that bypass signals (bulk publishing, the demo data). A server process reads the
+   version again once it is a second old (VERSION_SECONDS), so an edit reaches anonymous
+   visitors' pages within about a second. Visitors with a session (editors) are never
+   served a kept page.
 
-With Redis as the cache, each server process also holds the pages it served in its own
-memory (`_ProcessMemory`) and serves them from there, with no round trip to Redis, for as
-long as it is sure they are current: it is subscribed to the announcements of content
-changes that `content_changed()` makes.
+2. **Kept pages.** `FetchPageCacheMiddleware` serves an anonymous GET from the cache and
+   `UpdatePageCacheMiddleware` keeps what may be kept, as Django's own cache middleware
+   pair does and with its keys (django.utils.cache): the URL with scheme and host, the
+   request headers the page varies on (`Vary`) and the language, under a prefix that
+   holds the content version. A new version means new keys; pages of old versions expire
+   on their own. The release is the cache's KEY_PREFIX (settings.RELEASE), so a new
+   release never reads what the previous one rendered, and nothing is wiped when a
+   worker starts. A kept page is stored gzip-compressed, sent so to clients that accept
+   it and decompressed for the others; browsers revalidate it with its ETag. Each server
+   process also holds the pages it served for a second (PROCESS_SECONDS), so that a page
+   in demand costs no round trip to Redis.
+
+3. **Kept results** (`kept`, `kept_results`): the counts beside the filters and other
+   aggregates, each kept with the version it was computed at. An anonymous visitor whose
+   page needs a result of an older version is shown that previous result at once (and the
+   page is kept for a second only); after the response has been sent, the process that
+   takes the result's lock (`cache.add`) computes it again. So nobody waits for a recount,
+   and the counts catch up with an edit within the time one recount takes. Editors, and
+   code outside a visitor's request, get results of the current version, computed if need
+   be.
 """
 
 import gzip
 import hashlib
 import logging
-import os
 import re
-import threading
 import time
-from collections import OrderedDict
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
-import redis
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
-from django.utils.http import http_date
+from django.utils import translation
+from django.utils.cache import (
+    get_cache_key,
+    learn_cache_key,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
 
 VERSION_KEY = "content-version"
-# Where content_changed() announces each new version to the server processes' memories.
-CHANNEL = "content-changed"
+# How long a process trusts the version it last read: the most an anonymous visitor's
+# page lags behind an edit (a process that made the change knows it at once).
+VERSION_SECONDS = 1.0
+# A page shown with previous counts is kept this long at most, so that it is not rendered
+# again for every visitor while the counts are computed again.
+PREVIOUS_COUNTS_SECONDS = 1
+# How long a process serves a page from its own memory before it asks the shared cache again.
+PROCESS_SECONDS = 1
+# A process that died while counting again frees the result after this long.
+RECOUNT_LOCK_SECONDS = 300
 
 logger = logging.getLogger(__name__)
 
@@ -49,94 +74,185 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+def _pages():
+    """Where pages are kept: the shared cache, through this process's memory."""
+    shared = _cache()
+    if isinstance(shared, LocMemCache):  # the development cache is the process's memory
+        return shared
+    return _ThroughProcessMemory(caches[settings.PAGE_CACHE_PROCESS_ALIAS], shared)
+
+
+class _ThroughProcessMemory:
+    """The shared cache, with what this process read from it or wrote to it held in its own
+    memory for PROCESS_SECONDS, so that a page served often costs no round trip to Redis.
+    The keys hold the content version, so a change is never missed; the short time only
+    bounds how long a page shown with previous counts outlives them. Django's cache keys
+    (get_cache_key, learn_cache_key) need only get and set."""
+
+    def __init__(self, process, shared):
+        self.process, self.shared = process, shared
+
+    def get(self, key, default=None):
+        value = self.process.get(key)
+        if value is None:
+            value = self.shared.get(key)
+            if value is not None:
+                self.process.set(key, value, PROCESS_SECONDS)
+        return default if value is None else value
+
+    def set(self, key, value, timeout):
+        self.shared.set(key, value, timeout)
+        self.process.set(key, value, min(timeout, PROCESS_SECONDS))
+
+
+# --- the content version ----------------------------------------------------------------
+
+
+def content_changed(using=None):
+    """Whatever is kept is out of date once the current transaction commits.
+
+    One new version per transaction however many records it writes, none if it rolls
+    back; outside a transaction, at once.
+    """
+    connection = transaction.get_connection(using)
+    if not any(callback is _new_version for _ids, callback, _robust in connection.run_on_commit):
+        # Robust: the editor's transaction has committed; a cache that is down must not
+        # turn the save into an error.
+        transaction.on_commit(_new_version, using=using, robust=True)
+
+
+def record_written(sender, action="post_", using=None, **_signal):
+    """The receiver of the portal models' post_save, post_delete and m2m_changed."""
+    if action.startswith("post_"):  # m2m_changed also announces what it is about to do
+        content_changed(using)
+
+
+# (cache, monotonic time of reading, version): this process's last reading.
+_known = (None, 0.0, None)
+
+
 def _new_version():
-    _cache().set(VERSION_KEY, time.time_ns(), timeout=None)
-    memory = _memory()
-    if memory is not None:
-        memory.forget()
-        memory.announce()
+    global _known
+    cache = _cache()
+    # Starting from the clock, a version set again after the key was evicted is still newer
+    # than every one before it.
+    cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    _known = (cache, time.monotonic(), cache.incr(VERSION_KEY))
 
 
-def content_changed(**_signal):
-    """Pages kept so far are out of date; also the receiver of the models' signals."""
-    _new_version()
-    transaction.on_commit(_new_version)
-
-
-def _current_version(found):
-    version = found.get(VERSION_KEY)
-    if version is None:  # first use, or evicted: whatever was kept before is unknown
-        _cache().add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = _cache().get(VERSION_KEY)
+def _version(current=False):
+    """The content version: as last read if that was within VERSION_SECONDS, unless `current`."""
+    global _known
+    cache = _cache()
+    known_cache, read_at, version = _known
+    if current or known_cache is not cache or time.monotonic() - read_at > VERSION_SECONDS:
+        version = cache.get(VERSION_KEY)
+        if version is None:  # first use, or evicted: whatever was kept before is unknown
+            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+            version = cache.get(VERSION_KEY)
+        _known = (cache, time.monotonic(), version)
     return version
 
 
-class PageCacheMiddleware:
-    """Serve anonymous GET requests for public pages from the cache; keep what may be kept.
+# --- kept pages ---------------------------------------------------------------------------
 
-    Placed after WhiteNoise and ConditionalGetMiddleware and before the session middleware,
-    so that a page served from the cache costs none of the work below it: two cache reads
-    in one round trip, or none when the process's memory has the page.
+
+@dataclass
+class _Visit:
+    """An anonymous visitor's GET or HEAD request, as the caches see it."""
+
+    key_prefix: str  # holds the content version read when the request began
+    language: str
+    served_kept: bool = False
+    # Results shown from a previous version, to compute again after the response:
+    # {key: (compute, seconds)}.
+    recount: dict = field(default_factory=dict)
+
+
+_visit = ContextVar("page_cache_visit", default=None)
+
+
+class UpdatePageCacheMiddleware:
+    """Keeps the page an anonymous visitor was just given, if it may be kept.
+
+    Above the session and locale middleware, so that it keeps the page with every header
+    they add (their `Vary` is part of the key); below ConditionalGetMiddleware, so that
+    what it keeps is the whole page, not a 304.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self._may_serve(request):
-            return self.get_response(request)
-        key = "page:" + hashlib.sha1(request.get_full_path().encode()).hexdigest()
-        memory = _memory()
-        if memory is not None:
-            kept = memory.page(key)
-            if kept is not None:
-                return _replay(kept, _accepts_gzip(request))
-            generation = memory.generation
-        cache = _cache()
-        found = cache.get_many([VERSION_KEY, key])
-        version = _current_version(found)
-        if memory is not None:
-            memory.confirm(version, generation)
-        kept = found.get(key)
-        if kept is not None and kept[0] == version:
-            if memory is not None:
-                memory.keep(key, kept)
-            return _replay(kept, _accepts_gzip(request))
+        _visit.set(None)
         response = self.get_response(request)
-        if request.method == "GET" and self._may_keep(request, response):
-            response["Last-Modified"] = http_date(version // 1_000_000_000)
-            # Browsers ask again each time; an unchanged page costs them a 304.
-            patch_cache_control(response, no_cache=True)
-            set_response_etag(response)
-            patch_vary_headers(response, ["Accept-Encoding"])
-            headers = [(k, v) for k, v in response.items()]
-            body = gzip.compress(response.content, compresslevel=6, mtime=0)
-            seconds = settings.PAGE_CACHE_SECONDS
-            kept = (version, time.time() + seconds, response.status_code, headers, body)
-            cache.set(key, kept, seconds)
-            if memory is not None:
-                memory.keep(key, kept)
+        visit = getattr(request, "page_cache_visit", None)
+        if visit is None or visit.served_kept or request.method != "GET":
+            return response
+        seconds = settings.PAGE_CACHE_SECONDS
+        if visit.recount:
+            seconds = min(seconds, PREVIOUS_COUNTS_SECONDS)
+        if seconds > 0 and _may_keep(response):
+            _keep(request, response, visit.key_prefix, seconds)
         return response
 
-    def _may_serve(self, request):
-        return (
-            settings.PAGE_CACHE_SECONDS > 0
-            and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS))
-        )
 
-    def _may_keep(self, request, response):
-        user = getattr(request, "user", None)
-        cache_control = response.get("Cache-Control", "")
-        return (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not (user is not None and user.is_authenticated)
-            and "private" not in cache_control
-            and "no-store" not in cache_control
-        )
+class FetchPageCacheMiddleware:
+    """Serves an anonymous visitor a page kept at the current content version.
+
+    After LocaleMiddleware, whose language is part of the key; a kept page skips the
+    middleware below and the view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _anonymous_read(request):
+            return self.get_response(request)
+        language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
+        visit = _Visit(key_prefix=f"page.{_version()}", language=language)
+        request.page_cache_visit = visit
+        _visit.set(visit)
+        if settings.PAGE_CACHE_SECONDS > 0:
+            cache = _pages()
+            key = get_cache_key(request, visit.key_prefix, "GET", cache=cache)
+            kept = cache.get(key) if key else None
+            if kept is not None:
+                visit.served_kept = True
+                return _replay(kept, _accepts_gzip(request))
+        return self.get_response(request)
+
+
+def _anonymous_read(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS))
+    )
+
+
+def _may_keep(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _keep(request, response, key_prefix, seconds):
+    # Browsers ask again each time; an unchanged page costs them a 304.
+    patch_cache_control(response, no_cache=True)
+    set_response_etag(response)
+    cache = _pages()
+    key = learn_cache_key(request, response, seconds, key_prefix, cache=cache)
+    # One copy serves every Accept-Encoding (see _replay), so the header is not in the key.
+    patch_vary_headers(response, ["Accept-Encoding"])
+    body = gzip.compress(response.content, compresslevel=6, mtime=0)
+    cache.set(key, (response.status_code, list(response.items()), body), seconds)
 
 
 _GZIP = re.compile(r"\bgzip\b")
@@ -147,7 +263,7 @@ def _accepts_gzip(request):
 
 
 def _replay(kept, compressed):
-    _version, _expires, status, headers, body = kept
+    status, headers, body = kept
     response = HttpResponse(body if compressed else gzip.decompress(body), status=status)
     for name, value in headers:
         response[name] = value
@@ -160,131 +276,35 @@ def _replay(kept, compressed):
     return response
 
 
-class _ProcessMemory:
-    """The pages a server process served, held in its memory while it is sure they are current.
-
-    The content version read from Redis stays current until content_changed() sets a new
-    one and announces it on CHANNEL, to which the process is subscribed. Before serving a
-    page from memory, it reads what has arrived on that subscription, without waiting (an
-    announcement reaches every subscriber before the editor who made the change gets an
-    answer). If nothing has, a page held at the version it last read from Redis is served
-    with no round trip. An announcement, the confirmation of a new subscription, or a lost
-    one makes it forget the version, so that the next request reads it from Redis again.
-    So that a change can never be missed for long, not even over a connection that broke
-    without a word, the version is also read again once it is a second old.
-
-    Pages are evicted least recently served first, beyond PAGE_CACHE_MEMORY_MB, and leave
-    when their time in the cache (PAGE_CACHE_SECONDS) is up.
-    """
-
-    CONFIRMED_FOR = 1.0  # seconds
-    RESUBSCRIBE_AFTER = 1.0  # seconds, after the subscription failed
-
-    def __init__(self, url, max_bytes):
-        self.max_bytes = max_bytes
-        self.client = redis.Redis.from_url(url, socket_keepalive=True)
-        self.lock = threading.Lock()  # for threaded servers; a sync worker never waits on it
-        self.pages, self.size = OrderedDict(), 0
-        self.version, self.confirmed_at = None, 0.0
-        self.pubsub, self.listening, self.subscribe_at = None, False, 0.0
-        self.generation = 0
-
-    def _forget(self):
-        self.generation += 1
-        self.version = None
-
-    def _listen(self):
-        """Read what the subscription has brought, subscribing first if need be."""
-        try:
-            if self.pubsub is None:
-                if time.monotonic() < self.subscribe_at:
-                    return
-                self.pubsub = self.client.pubsub()
-                self.pubsub.subscribe(CHANNEL)
-            while self.pubsub.get_message(timeout=0) is not None:
-                self.listening = True  # the first message is the confirmation
-                self._forget()
-        except redis.RedisError:
-            logger.warning("Not subscribed to content changes; retrying", exc_info=True)
-            self.pubsub, self.listening = None, False
-            self.subscribe_at = time.monotonic() + self.RESUBSCRIBE_AFTER
-            self._forget()
-
-    def forget(self):
-        with self.lock:
-            self._forget()
-
-    def announce(self):
-        self.client.publish(CHANNEL, b"")
-
-    def confirm(self, version, generation):
-        """The current version, as just read from Redis; `generation` is what it was before
-        the read: if anything was forgotten since, the version read may be the old one."""
-        with self.lock:
-            if self.listening and generation == self.generation:
-                self.version, self.confirmed_at = version, time.monotonic()
-
-    def page(self, key):
-        with self.lock:
-            self._listen()
-            if self.version is None or time.monotonic() - self.confirmed_at > self.CONFIRMED_FOR:
-                return None
-            kept = self.pages.get(key)
-            if kept is None or kept[0] != self.version or kept[1] < time.time():
-                return None
-            self.pages.move_to_end(key)
-            return kept
-
-    def keep(self, key, kept):
-        with self.lock:
-            if key in self.pages:
-                self.size -= len(self.pages.pop(key)[-1])
-            self.pages[key] = kept
-            self.size += len(kept[-1])
-            while self.size > self.max_bytes and self.pages:
-                self.size -= len(self.pages.popitem(last=False)[1][-1])
-
-
-_memories = {}
-
-
-def _memory():
-    """This process's memory of pages, when the cache is Redis (shared by the processes)."""
-    cache = _cache()
-    if not isinstance(cache, RedisCache) or settings.PAGE_CACHE_MEMORY_MB <= 0:
-        return None
-    # The server Django's cache writes to: the first of its LOCATION.
-    url = cache._servers[0]
-    # A process forked from one that had a memory starts one of its own.
-    key = (os.getpid(), url)
-    if key not in _memories:
-        _memories[key] = _ProcessMemory(url, settings.PAGE_CACHE_MEMORY_MB * 1024 * 1024)
-    return _memories[key]
+# --- kept results -------------------------------------------------------------------------
 
 
 def kept_results(computations, seconds=None):
     """{key: compute} -> {key: result}, computing only what the cache does not hold.
 
     For results that cost much to compute and change only with the content, such as the
-    counts beside the filters over tens of thousands of records: kept until the content
-    version changes, like pages, and fetched together in one round trip.
+    counts beside the filters over tens of thousands of records; all of a page's are
+    fetched in one round trip. An anonymous visitor is given a previous version's result
+    rather than wait for it (see the module's docstring).
     """
     seconds = settings.QUERY_CACHE_SECONDS if seconds is None else seconds
     if seconds <= 0 or not computations:
         return {key: compute() for key, compute in computations.items()}
+    visit = _visit.get()
     cache = _cache()
-    found = cache.get_many([VERSION_KEY, *computations])
-    version = _current_version(found)
-    results, fresh = {}, {}
+    found = cache.get_many(list(computations))
+    version = _version(current=visit is None)
+    results, computed = {}, {}
     for key, compute in computations.items():
         kept = found.get(key)
-        if kept is not None and kept[0] == version:
-            results[key] = kept[1]
-        else:
-            results[key] = compute()
-            fresh[key] = (version, results[key])
-    if fresh:
-        cache.set_many(fresh, seconds)
+        if kept is None or (kept[0] < version and visit is None):
+            results[key] = computed[key] = compute()
+            continue
+        results[key] = kept[1]
+        if kept[0] < version:
+            visit.recount[key] = (compute, seconds)
+    if computed:
+        cache.set_many({key: (version, result) for key, result in computed.items()}, seconds)
     return results
 
 
@@ -302,3 +322,28 @@ def query_key(prefix, *parts):
             part = f"{sql} {params!r}"
         text.append(str(part))
     return f"{prefix}:" + hashlib.sha1("\x1f".join(text).encode()).hexdigest()
+
+
+def recount(**_signal):
+    """After a visitor's response has been sent (request_finished): compute again the
+    results it was shown from a previous version, those no other process is computing."""
+    visit = _visit.get()
+    _visit.set(None)
+    if visit is None or not visit.recount:
+        return
+    cache = _cache()
+    with translation.override(visit.language):
+        for key, (compute, seconds) in visit.recount.items():
+            lock = f"{key}:recounting"
+            if not cache.add(lock, True, RECOUNT_LOCK_SECONDS):
+                continue
+            try:
+                version = _version(current=True)
+                kept = cache.get(key)
+                if kept is None or kept[0] < version:
+                    cache.set(key, (version, compute()), seconds)
+            except Exception:
+                # The visitor has had the page; the next one tries again.
+                logger.exception("Could not compute %s again", key)
+            finally:
+                cache.delete(lock)

@@ -4,6 +4,7 @@ Local development needs none of them: SQLite in the project folder, DEBUG on. Pr
 (`PORTAL_ENV=production`) refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -112,10 +113,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page, and 304 Not Modified when the visitor's copy is still current.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Before the session: a page kept for anonymous visitors skips the rest of the stack.
-    "cooperation.page_cache.PageCacheMiddleware",
+    # Anonymous visitors' pages: kept here, with every header the middleware below adds ...
+    "cooperation.page_cache.UpdatePageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # ... and served from here, once the language (part of the key) is known.
+    "cooperation.page_cache.FetchPageCacheMiddleware",
     # Searches, exports and login attempts per client; after the locale, for a localized 429.
     "portal.limits.RateLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -192,24 +195,54 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Pooled connections are managed by the pool, not by Django's persistent connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-# Redis when REDIS_URL is set (production: shared by every server process); otherwise the
-# process's own memory, which is enough for one development server.
+
+# What is kept for visitors (cooperation/page_cache.py) lives in the cache: Redis when
+# REDIS_URL is set (production: shared by every server process); otherwise the process's
+# own memory, which is enough for one development server. Keys start with the release, so
+# that a new release never serves what the previous one rendered; without RELEASE (a
+# deployment sets it, e.g. to the commit), the release is a digest of the code and
+# templates.
+def _code_digest():
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in ("portal", "cooperation", "templates", "locale"):
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(BASE_DIR)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+RELEASE = _env_str("RELEASE") or _code_digest()
 REDIS_URL = _env_str("REDIS_URL")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
-# Anonymous visitors' pages are kept whole for this long, or until any record changes
-# (cooperation/page_cache.py); 0 turns the page cache off.
+CACHES["default"]["KEY_PREFIX"] = RELEASE
+# With Redis, each server process also holds the pages it served lately (for a second) in
+# its own memory: up to this many pages and their keys, about 10 kB each.
+CACHES["process"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kept-pages",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+# Anonymous visitors' pages are kept whole for at most this long, and only until the
+# content changes; 0 turns the page cache off.
 PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_PROCESS_ALIAS = "process"
 PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 600)
-# With Redis, each server process also serves the pages it has kept from its own memory, up
-# to this many megabytes, while Redis tells it that nothing has changed; 0 turns that off.
-PAGE_CACHE_MEMORY_MB = _env_int("PAGE_CACHE_MEMORY_MB", 32)
 PAGE_CACHE_SKIP_PATHS = ["/admin/", "/en/admin/", "/i18n/", "/health/", "/static/"]
-# Counts beside the filters over many records are kept the same way (cooperation/filters.py).
+# Counts beside the filters and other aggregates over many records, the same way; 0 turns
+# that off (every request counts).
 QUERY_CACHE_SECONDS = _env_int("QUERY_CACHE_SECONDS", 3600)
+if not LOCAL and not REDIS_URL and (PAGE_CACHE_SECONDS or QUERY_CACHE_SECONDS):
+    # Each server process would keep its own copies, and miss the changes made elsewhere.
+    raise ImproperlyConfigured(
+        "Production keeps pages and counts in a cache that every server process shares: "
+        "set REDIS_URL, or turn the caches off with PAGE_CACHE_SECONDS=0 and "
+        "QUERY_CACHE_SECONDS=0."
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -48,6 +48,7 @@ def test_production_starts_when_configured_and_turns_debug_off():
             "PORTAL_ENV": "production",
             "SECRET_KEY": GOOD_KEY,
             "ALLOWED_HOSTS": "portal.example",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
         },
         capture_output=True,
         text=True,
