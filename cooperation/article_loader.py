@@ -365,6 +365,10 @@ class _ArticleLoader:
             "country": country or (region.country if region else None),
             "parent": self._ref(Organization, item.get("parent"), where),
         }
+        if region is None:
+            # Only the country is known: the region stays as saving derives it from the
+            # name (Organization.fill_place), so that loading again finds nothing changed.
+            del values["region"]
         industries = self._refs(Industry, item.get("industries"), where)
         natural = {"name": values["name"], "country": values["country"]}
         organization = self._save_record(
