@@ -7,7 +7,7 @@
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -53,7 +53,7 @@ class Reference:
     source: dict
     countries: list  # [(code, name, name_en)]
     regions: list  # [RegionRow]
-    bodies: list = field(default_factory=list)  # [Body]
+    bodies: list  # [Body]
 
 
 def _directory():
@@ -71,7 +71,7 @@ def _read(name):
 
 @functools.cache
 def reference():
-    """The whole reference list, read once per process."""
+    """The whole reference list, read once per process (the files change with a release)."""
     data = _read("regions.yaml")
     slugs = data.get("slugs") or {}
     regions = [

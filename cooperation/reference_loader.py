@@ -35,12 +35,12 @@ from .models import (
     Region,
     Source,
 )
-from .reference_data import EXECUTIVE, reference
+from .reference_data import EXECUTIVE, LEGISLATURE, reference
 
 PUBLISHED = PublicationState.PUBLISHED
 KINDS = {
     EXECUTIVE: Organization.Kind.GOVERNMENT_BODY,
-    "legislature": Organization.Kind.LEGISLATURE,
+    LEGISLATURE: Organization.Kind.LEGISLATURE,
 }
 DELETED = "-"
 
