@@ -29,6 +29,8 @@ from cooperation.models import (
 )
 from cooperation.resources import EventResource, OrganizationResource
 
+from .admin_forms import form_data
+
 pytestmark = pytest.mark.django_db
 
 PUBLISHED = PublicationState.PUBLISHED
@@ -247,6 +249,47 @@ def test_a_participant_entered_in_the_admin_without_a_side_puts_the_event_in_the
     assert response.status_code == 302, response.context and response.context["errors"]
     event = Event.objects.get(title=TITLE)
     assert event.participations.get().side == places["tatarstan"]
+    assert _listed_under_both(client, event) == [True, True]
+
+
+def test_an_event_drafted_from_a_source_is_under_its_participants_regions(
+    admin_client, client, places
+):
+    ageev = Person.objects.get(slug="shamil-ageev")  # chairman of the Tatarstan chamber
+    source = Source.objects.create(
+        title="Шамиль Агеев в Атырау",
+        text="4 июня председатель ТПП РТ Шамиль Агеев провёл встречу в акимате Атырауской области.",
+        published_on=dt.date(2025, 6, 5),
+        state=PUBLISHED,
+    )
+    Citation.objects.create(source=source, content_object=ageev)
+    source_url = reverse("admin:cooperation_source_event", args=[source.pk])
+    page = admin_client.get(admin_client.get(source_url)["Location"])
+    participants = [
+        f for f in page.context["inline_admin_formsets"] if f.formset.prefix == "participations"
+    ]
+    first = participants[0].formset.forms[0]
+    # The prefilled form names the post the person holds, and with it the role and the side.
+    assert (first["person"].value(), first["position"].value()) == (
+        ageev.pk,
+        ageev.positions.get().pk,
+    )
+    data = form_data(
+        page,
+        kind="meeting",
+        title=TITLE,
+        state=PUBLISHED,
+        region=places["atyrauskaya-oblast"].pk,
+        start_date="2025-06-04",
+        start_precision="day",
+    )
+    saved = admin_client.post(page.request["PATH_INFO"] + "?" + page.request["QUERY_STRING"], data)
+    assert saved.status_code == 302, saved.context and saved.context["errors"]
+    event = Event.objects.get(title=TITLE)
+    assert (event.participations.get(person=ageev).side, event.region) == (
+        places["tatarstan"],
+        places["atyrauskaya-oblast"],
+    )
     assert _listed_under_both(client, event) == [True, True]
 
 
