@@ -24,10 +24,12 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-# Migrate, gather static files and load the article's data; every step is idempotent.
+# Migrate, gather static files and load the reference list and the article's data; every
+# step is idempotent.
 setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py load_articles
 
 run: setup

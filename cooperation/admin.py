@@ -507,6 +507,11 @@ class EventAdmin(EventFromSourceMixin, SpreadsheetImportExportMixin, RecordAdmin
     def dates(self, obj):
         return obj.dates
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The event is saved before its participants: its regions once all of them are in.
+        form.instance.refresh_regions()
+
 
 @admin.register(Participation)
 class ParticipationAdmin(PartAdmin):

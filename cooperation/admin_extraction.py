@@ -42,6 +42,7 @@ from .models import (
     Organization,
     Participation,
     Person,
+    Position,
     PublicationState,
 )
 
@@ -232,6 +233,16 @@ def _first_date(source):
     return None
 
 
+def _posts_held(people):
+    """{person: their post} for those of `people` who hold exactly one post not known to
+    have ended."""
+    posts = Position.objects.filter(person__in=people, end_date__isnull=True)
+    held = {}
+    for person, post in posts.values_list("person", "pk"):
+        held[person] = None if person in held else post
+    return {person: post for person, post in held.items() if post is not None}
+
+
 class EventFromSourceMixin:
     """For EventAdmin: fill in the add form from `?source=…&participants=…&participating=…`."""
 
@@ -245,9 +256,12 @@ class EventFromSourceMixin:
             def ids(name):
                 return [int(v) for v in request.GET.get(name, "").split(",") if v.isdigit()]
 
+            people = ids("participants")
+            held = _posts_held(people)
             cached = request._event_prefill = {
                 Citation: [{"source": pk} for pk in ids("source")[:1]],
-                Participation: [{"person": pk} for pk in ids("participants")],
+                # With the post each holds, the role and side follow when the event is saved.
+                Participation: [{"person": pk, "position": held.get(pk)} for pk in people],
                 EventOrganization: [{"organization": pk} for pk in ids("participating")],
             }
         return cached

@@ -216,6 +216,21 @@ class _ArticleLoader:
                 raise ArticleDataError(f"{where}: no {label} with {field_name} {key!r}") from None
         return self._cache[cache_key]
 
+    def _lookup(self, model, slug, natural):
+        """How to find the record an item describes: by its slug, else by its natural key
+        (`natural`), so that a record the database has under another slug (a region of the
+        reference list, a body an editor entered) is matched rather than made twice."""
+        manager = model._default_manager
+        if not manager.filter(slug=slug).exists():
+            match = manager.filter(**natural).first()
+            if match is not None:
+                return {"pk": match.pk}
+        return {"slug": slug}
+
+    def _known_as(self, model, slug, obj):
+        """Later items refer to `obj` by the slug this file gives it."""
+        self._cache[(model, "slug", slug)] = obj
+
     def _refs(self, model, keys, where):
         return [self._ref(model, key, where) for key in keys or []]
 
@@ -303,9 +318,20 @@ class _ArticleLoader:
             "established_year": item.get("established_year"),
         }
         industries = self._refs(Industry, item.get("industries"), where)
-        region = self._save_record(
-            Region, {"slug": item["slug"]}, values, item, where, m2m={"industries": industries}
+        natural = (
+            {"iso_code": values["iso_code"]}
+            if values["iso_code"]
+            else {"country": values["country"], "name": values["name"]}
         )
+        region = self._save_record(
+            Region,
+            self._lookup(Region, item["slug"], natural),
+            values,
+            item,
+            where,
+            m2m={"industries": industries},
+        )
+        self._known_as(Region, item["slug"], region)
         kept = []
         for position, fact in enumerate(item.get("facts") or []):
             fact_where = f"{where}.facts[{position}]"
@@ -339,15 +365,21 @@ class _ArticleLoader:
             "country": country or (region.country if region else None),
             "parent": self._ref(Organization, item.get("parent"), where),
         }
+        if region is None:
+            # Only the country is known: the region stays as saving derives it from the
+            # name (Organization.fill_place), so that loading again finds nothing changed.
+            del values["region"]
         industries = self._refs(Industry, item.get("industries"), where)
+        natural = {"name": values["name"], "country": values["country"]}
         organization = self._save_record(
             Organization,
-            {"slug": item["slug"]},
+            self._lookup(Organization, item["slug"], natural),
             values,
             item,
             where,
             m2m={"industries": industries},
         )
+        self._known_as(Organization, item["slug"], organization)
         for alias in item.get("aliases") or []:
             self._upsert(OrganizationAlias, {"organization": organization, "name": alias}, {})
 

@@ -415,9 +415,9 @@ class OrganizationResource(RecordResource):
         ]
 
     def check_row(self, instance, row, lists, errors, *, new):
-        # As in the admin: the country follows from the region when only that is given.
-        if instance.region_id and not instance.country_id:
-            instance.country_id = instance.region.country_id
+        # As on every save, before the row is checked: the region its name names when the
+        # row gives none, the country of its region when only that is given.
+        instance.fill_place()
 
 
 class PersonResource(RecordResource):

@@ -50,6 +50,7 @@ from ..models import (
     Statement,
     Topic,
 )
+from ..reference_data import reference
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 PUBLISHED = PublicationState.PUBLISHED
@@ -245,31 +246,31 @@ class _Generator:
     # --- places ---
 
     def regions(self):
-        """Every region of Russia and Kazakhstan; those already here are used as they are."""
-        reference = _load("reference/regions.yaml")
+        """Every region of Russia and Kazakhstan in the reference list (data/reference/);
+        those already here are used as they are."""
+        rows = [row for row in reference().regions if row.country in self.countries]
         existing = {r.iso_code: r for r in Region.objects.exclude(iso_code="")}
         slugs = _Slugs(Region)
-        new, self.genitive = [], {}
-        rows = [(code, row) for code in ("RU", "KZ") for row in reference[code]]
-        for code, (iso, kind, name, name_en, capital, capital_en, _genitive) in rows:
-            if iso not in existing:
+        new = []
+        for row in rows:
+            if row.iso_code not in existing:
                 new.append(
                     Region(
-                        country=self.countries[code],
-                        iso_code=iso,
-                        kind=kind,
-                        name=name,
-                        name_en=name_en,
-                        capital=capital,
-                        capital_en=capital_en,
-                        slug=slugs(name),
+                        country=self.countries[row.country],
+                        iso_code=row.iso_code,
+                        kind=row.kind,
+                        name=row.name,
+                        name_en=row.name_en,
+                        capital=row.capital,
+                        capital_en=row.capital_en,
+                        slug=slugs(row.slug or row.name),
                         state=PUBLISHED,
                     )
                 )
         self._insert(new, "regions")
         by_iso = {**existing, **{r.iso_code: r for r in new}}
-        self.all_regions = [by_iso[row[0]] for _code, row in rows if row[0] in by_iso]
-        self.genitive = {by_iso[row[0]].pk: row[6] for _code, row in rows}
+        self.all_regions = [by_iso[row.iso_code] for row in rows]
+        self.genitive = {by_iso[row.iso_code].pk: row.genitive for row in rows}
         self.city = {r.pk: r.capital or r.name for r in self.all_regions}
         # A few regions are busy and most are quiet, as in life: weights fall with rank.
         order = list(self.all_regions)
@@ -668,7 +669,7 @@ class _Generator:
         industries, topics = [], []
         self.participants = {}
         self.signings = []
-        for event, (_delegation, location, partner, sides, _day, _precision) in zip(
+        for event, (delegation, location, partner, sides, _day, _precision) in zip(
             events, plans, strict=True
         ):
             for order, ((person_pk, position_pk, title, title_en), side) in enumerate(sides):
@@ -698,7 +699,11 @@ class _Generator:
                         role=role or EventOrganization.Role.PARTICIPANT,
                     )
                 )
-            involved = {location.pk, partner.pk} | {side.pk for _entry, side in sides}
+            # What Event.refresh_regions() would store, without a query per event: where it
+            # was held, its participants' sides, its delegation's home and host.
+            involved = {location.pk} | {side.pk for _entry, side in sides}
+            if delegation is not None:
+                involved |= {delegation.home_region_id, delegation.host_region_id}
             regions.extend((event.pk, pk) for pk in sorted(involved))
             countries.extend(
                 (event.pk, pk) for pk in sorted({self.country_of[pk] for pk in involved})

@@ -142,6 +142,16 @@ class Delegation(Searchable, Record, Slugged):
             self, [("start_date", "start_precision"), ("end_date", "end_precision")]
         )
         super().save(*args, **kwargs)
+        # Its events are in the regions it travelled between (Event.refresh_regions).
+        self.events.refresh_regions()
+
+    def delete(self, *args, **kwargs):
+        events = list(self.events.all())
+        result = super().delete(*args, **kwargs)
+        for event in events:  # no longer part of this visit
+            event.delegation = None
+            event.refresh_regions()
+        return result
 
 
 class EventQuerySet(IndustryFilterMixin, PublishableQuerySet):
@@ -349,13 +359,21 @@ class Event(Searchable, Record, Slugged):
         self.refresh_regions()
 
     def refresh_regions(self):
-        """Keep `regions` and `countries` in step with the location and participants."""
+        """Keep `regions` and `countries` in step with where it was held, the sides its
+        participants spoke for and its delegation's home and host: an event of a Tatarstan
+        delegation held in Atyrau is found under both. Every write path ends here (save,
+        a participant's save or delete, a delegation's save, the admin once all is saved)."""
         participations = list(self.participations.all())
-        regions = ({p.side_id for p in participations} | {self.region_id}) - {None}
+        regions = {p.side_id for p in participations} | {self.region_id}
+        countries = {p.side_country_id for p in participations}
+        delegation = self.delegation
+        if delegation is not None:
+            regions |= {delegation.home_region_id, delegation.host_region_id}
+            countries |= {delegation.home_country_id, delegation.host_country_id}
+        regions -= {None}
         self.regions.set(regions)
-        countries = set(Region.objects.filter(pk__in=regions).values_list("country", flat=True))
-        countries |= {p.side_country_id for p in participations} - {None}
-        self.countries.set(countries)
+        countries |= set(Region.objects.filter(pk__in=regions).values_list("country", flat=True))
+        self.countries.set(countries - {None})
 
 
 class Participation(PublicModel):
@@ -423,12 +441,22 @@ class Participation(PublicModel):
         if self.side_id and self.side_country_id and self.side.country_id != self.side_country_id:
             raise ValidationError({"side": _("The region lies in another country.")})
 
-    def save(self, *args, **kwargs):
-        if self.position_id and not self.role:
-            self.role = self.position.title
-            self.role_en = self.role_en or self.position.title_en
+    def fill_from_position(self):
+        """What the position held says, where the editor left it empty: the role, and the
+        side, which is where the post is held (Position.place_region, place_country)."""
+        if self.position_id and not (self.role and (self.side_id or self.side_country_id)):
+            position = Position.objects.get(pk=self.position_id)
+            if not self.role:
+                self.role = position.title
+                self.role_en = self.role_en or position.title_en
+            if not self.side_id and not self.side_country_id:
+                self.side_id = position.place_region_id
+                self.side_country_id = position.place_country_id
         if self.side_id and not self.side_country_id:
             self.side_country_id = self.side.country_id
+
+    def save(self, *args, **kwargs):
+        self.fill_from_position()
         super().save(*args, **kwargs)
         self.event.refresh_regions()
 

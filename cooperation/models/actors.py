@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from .. import search
 from ..dates import format_range
+from ..reference_data import region_named_in
 from .base import (
     PUBLISHED_ONLY,
     Publishable,
@@ -133,9 +134,22 @@ class Organization(Searchable, Record, Slugged):
         if self.region_id and self.country_id and self.region.country_id != self.country_id:
             raise ValidationError({"region": _("The region lies in another country.")})
 
-    def save(self, *args, **kwargs):
+    def fill_place(self):
+        """Where the organization is, where the editor left it open: the region its name
+        names ("Акимат Атырауской области"), when the name names exactly one region of the
+        reference list and it lies in the organization's country (if that is given); and
+        the country of its region. Every write saves through this, and an import calls it
+        before checking a row."""
+        if not self.region_id:
+            iso_code = region_named_in(self.name)
+            region = Region.objects.filter(iso_code=iso_code).first() if iso_code else None
+            if region and self.country_id in (None, region.country_id):
+                self.region = region
         if self.region_id and not self.country_id:
             self.country_id = self.region.country_id
+
+    def save(self, *args, **kwargs):
+        self.fill_place()
         super().save(*args, **kwargs)
         self.positions.refresh_places()
 

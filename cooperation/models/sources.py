@@ -34,6 +34,8 @@ class Source(Searchable, Publishable, Slugged):
         PRESS_RELEASE = "press_release", _("press release")
         DOCUMENT = "document", _("document")
         PROTOCOL = "protocol", _("protocol note")
+        # The portal's list of regions and their bodies (data/reference/, load_reference).
+        REFERENCE = "reference", _("reference list")
         # Written by `manage.py generate_demo_data`: what cites it is not real.
         SYNTHETIC = "synthetic", _("synthetic demo data")
 
