@@ -55,6 +55,8 @@ from django.utils.cache import (
     set_response_etag,
 )
 
+from .resilient_cache import on_recovery
+
 VERSION_KEY = "content-version"
 # How long a process trusts the version it last read: the most an anonymous visitor's
 # page lags behind an edit (a process that made the change knows it at once).
@@ -138,6 +140,15 @@ def _new_version():
     # than every one before it.
     cache.add(VERSION_KEY, time.time_ns(), timeout=None)
     _known = (cache, time.monotonic(), cache.incr(VERSION_KEY))
+
+
+@on_recovery
+def _after_an_outage(cache):
+    """An edit made while the cache was away could not set a new version: set one now, so
+    that nothing kept from before is served as current."""
+    global _known
+    cache.delete(VERSION_KEY)
+    _known = (None, 0.0, None)
 
 
 def _version(current=False):

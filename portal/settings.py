@@ -215,7 +215,8 @@ def _code_digest():
 RELEASE = _env_str("RELEASE") or _code_digest()
 REDIS_URL = _env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # Redis is an accelerator, never a dependency: without it the site serves uncached.
+    "default": {"BACKEND": "cooperation.resilient_cache.ResilientRedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -268,6 +269,8 @@ RATE_LIMITS = {
     "export": _env_str("RATE_LIMIT_EXPORT", "10/m"),
     "login": _env_str("RATE_LIMIT_LOGIN", "30/h"),
 }
+# Without the cache (Redis down) nothing is limited rather than everything refused.
+RATELIMIT_FAIL_OPEN = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -47,7 +47,7 @@ def cache_named(name, settings):
         settings.CACHES = {
             **settings.CACHES,
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "cooperation.resilient_cache.ResilientRedisCache",
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": settings.RELEASE,
             },

@@ -1,6 +1,7 @@
 """The site stays up when what it stands on fails, says so in the visitor's language, and
 recovers by itself. A proxy in front of the service is stopped to take it away."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -8,15 +9,23 @@ import time
 import urllib.error
 import urllib.request
 from io import StringIO
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
+
+from cooperation import page_cache
+from cooperation import resilient_cache as cache_backend
+from cooperation.models import Event
 
 from .proxy import Proxy
+from .redis_cache import REDIS_URL, committed, flush_redis, need_redis
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def _free_port():
@@ -68,7 +77,7 @@ class _Server:
 
 
 @pytest.fixture
-def database_behind_a_proxy():
+def database_behind_a_proxy(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("a database server to take away: the PostgreSQL run has one")
     call_command("load_articles", stdout=StringIO())
@@ -106,3 +115,62 @@ def test_without_the_database_pages_answer_a_localized_503_at_once_and_recover_b
         assert time.monotonic() - back < 2, "not back within 2 seconds of the database"
         time.sleep(0.1)
     assert server.get("/health/ready/")[0] == 200
+
+
+@pytest.fixture
+def redis_behind_a_proxy(settings, article):
+    need_redis()
+    flush_redis()
+    address = urlsplit(REDIS_URL)
+    with Proxy(address.hostname, address.port or 6379) as proxy:
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "cooperation.resilient_cache.ResilientRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{proxy.port}{address.path}",
+                "KEY_PREFIX": settings.RELEASE,
+            },
+        }
+        settings.PAGE_CACHE_SECONDS = 600
+        settings.QUERY_CACHE_SECONDS = 3600
+        caches[settings.PAGE_CACHE_PROCESS_ALIAS].clear()
+        with committed():
+            page_cache.content_changed()
+        yield proxy
+    flush_redis()
+
+
+MEETING = "vstrecha-rustama-minnikhanova-i-serika-shapkenova-2025"
+
+
+def test_without_redis_pages_are_served_uncached_and_fresh_once_it_is_back(
+    redis_behind_a_proxy, caplog
+):
+    proxy, visitor = redis_behind_a_proxy, Client()
+    assert visitor.get("/events/").status_code == 200  # now kept in Redis
+
+    proxy.stop()
+    with caplog.at_level(logging.WARNING, logger="cooperation.resilient_cache"):
+        down = [visitor.get(path) for path in ("/events/", "/", "/search/?q=Атырау")]
+    assert [response.status_code for response in down] == [200, 200, 200]
+    assert "Redis is unreachable" in caplog.text
+    # An editor's save while Redis is away cannot tell the cache ...
+    event = Event.objects.get(slug=MEETING)
+    event.title = "Встреча в Казанском Кремле"
+    with committed():
+        event.save()
+    assert "Встреча в Казанском Кремле" in visitor.get("/events/").content.decode()
+
+    proxy.start()
+    time.sleep(cache_backend.RETRY_SECONDS + page_cache.VERSION_SECONDS)
+    # ... so nothing kept from before the outage is served as current once it is back.
+    assert "Встреча в Казанском Кремле" in visitor.get("/events/").content.decode()
+    assert "Redis is reachable again" in caplog.text
+
+
+def test_a_site_started_without_redis_serves_its_pages(redis_behind_a_proxy):
+    proxy = redis_behind_a_proxy
+    proxy.stop()
+    caches["default"].close()
+    for path in ("/events/", "/en/regions/", f"/events/{MEETING}/", "/events/?format=csv"):
+        assert Client().get(path).status_code == 200, path
