@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.core.signals import request_finished
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -19,5 +21,9 @@ class CooperationConfig(AppConfig):
             if not issubclass(model, HistoricalChanges):
                 for signal in (post_save, post_delete, m2m_changed):
                     signal.connect(page_cache.record_written, sender=model)
+        # The modules that read query parameters name them to the page cache on import:
+        # before any page is kept under its query, not at the first request that uses them.
+        import_module(f"{self.name}.listings")
+        import_module(f"{self.name}.sitemaps")
         # Results shown from a previous version are computed again once the page is sent.
         request_finished.connect(page_cache.recount)

@@ -424,3 +424,10 @@ LISTINGS = {
     listing.key: listing
     for listing in (EVENTS, AGREEMENTS, ORGANIZATIONS, PEOPLE, DELEGATIONS, REGIONS, SOURCES)
 }
+
+# Every parameter a list page, its exports and feeds read; the page cache keeps pages
+# under these alone (cooperation.page_cache).
+page_cache.QUERY_PARAMETERS.update(
+    {"q", "page", "format"},
+    *(listing.filterset.base_filters for listing in LISTINGS.values()),
+)

@@ -221,6 +221,7 @@ class FetchPageCacheMiddleware:
     def __call__(self, request):
         if not _anonymous_read(request):
             return self.get_response(request)
+        _normalize_query(request)
         language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
         visit = _Visit(key_prefix=f"page.{_version()}", language=language)
         request.page_cache_visit = visit
@@ -233,6 +234,28 @@ class FetchPageCacheMiddleware:
                 visit.served_kept = True
                 return _replay(kept, _accepts_gzip(request))
         return self.get_response(request)
+
+
+# The query parameters that some public page reads; the modules that read them add them
+# (cooperation.listings: the lists' filters, exports and pages).
+QUERY_PARAMETERS = set()
+
+
+def _normalize_query(request):
+    """The query as the pages read it: known parameters only, in a fixed order, empty
+    values left out. The page is rendered from it and kept under it, so junk parameters and
+    their order cannot multiply the kept pages of one list."""
+    query = request.GET.copy()
+    for name in list(query):
+        values = sorted(value for value in query.getlist(name) if value)
+        if name in QUERY_PARAMETERS and values:
+            query.setlist(name, values)
+        else:
+            del query[name]
+    normalized = "&".join(sorted(query.urlencode().split("&"))) if query else ""
+    if normalized != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = normalized
+        request.GET = query
 
 
 def _anonymous_read(request):

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
 
+from . import page_cache
 from .models import (
     Agreement,
     Delegation,
@@ -126,3 +127,6 @@ sitemaps = {
         )
     },
 }
+
+# A sitemap section's page number; the page cache keeps pages under known parameters only.
+page_cache.QUERY_PARAMETERS.add("p")
