@@ -197,6 +197,11 @@ class UpdatePageCacheMiddleware:
     def __call__(self, request):
         _visit.set(None)
         response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # An editor's page may show drafts: never to be kept by a browser or proxy for
+            # anyone else.
+            patch_cache_control(response, private=True)
         visit = getattr(request, "page_cache_visit", None)
         if visit is None or visit.served_kept or request.method != "GET":
             return response
@@ -219,9 +224,10 @@ class FetchPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _public_read(request):
+            _normalize_query(request)  # for editors too: a page reads its query one way
         if not _anonymous_read(request):
             return self.get_response(request)
-        _normalize_query(request)
         language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
         visit = _Visit(key_prefix=f"page.{_version()}", language=language)
         request.page_cache_visit = visit
@@ -258,12 +264,14 @@ def _normalize_query(request):
         request.GET = query
 
 
-def _anonymous_read(request):
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(tuple(settings.PAGE_CACHE_SKIP_PATHS))
+def _public_read(request):
+    return request.method in ("GET", "HEAD") and not request.path.startswith(
+        tuple(settings.PAGE_CACHE_SKIP_PATHS)
     )
+
+
+def _anonymous_read(request):
+    return _public_read(request) and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 def _may_keep(response):

@@ -21,7 +21,11 @@ def language_urls(context):
     """[(code, name, url)]: this very page (with its query) in every language."""
     request = context["request"]
     path = request.get_full_path()
-    return [(code, name, translate_url(path, code)) for code, name in settings.LANGUAGES]
+    # Absolute, as search engines ask of hreflang alternates.
+    return [
+        (code, name, request.build_absolute_uri(translate_url(path, code)))
+        for code, name in settings.LANGUAGES
+    ]
 
 
 @register.filter
@@ -43,3 +47,10 @@ def visible_to(obj, user):
     """The related record if `user` may see it (staff preview drafts), else None:
     `{% with parent=organization.parent|visible_to:user %}`."""
     return obj if is_visible_to(obj, user) else None
+
+
+@register.filter
+def web_link(url):
+    """The address if it is a web page (http or https), else "": a stored `javascript:` or
+    `data:` address must never become a link."""
+    return url if url.split(":", 1)[0].lower() in ("http", "https") and ":" in url else ""
