@@ -14,7 +14,8 @@ public ones (`public_along`). Each list's orders are its listing's (`cooperation
 """
 
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, reduce
+from operator import or_
 
 import django_filters
 from django import forms
@@ -145,21 +146,26 @@ def any_of(model, conditions, correlated=False):
     """
     result = Q()
     for lookup, value in conditions:
-        related = _related_rows(model, lookup, value)
-        if related is None:
-            result |= Q(**{lookup: value})
-        elif correlated:
-            rows, owner = related
-            result |= Q(Exists(rows.filter(**{owner: OuterRef("pk")})))
-        else:
-            rows, owner = related
-            result |= Q(pk__in=rows.values(owner))
+        result |= _matching(model, lookup, value, _related_rows(model, lookup, correlated))
     return result
 
 
-def _related_rows(model, lookup, value):
-    """(public rows of the related table that match, the column naming their record), when
-    the lookup's first step is a to-many relation; None for a lookup on the record's own row."""
+def _matching(model, lookup, value, related, correlated=False):
+    """The condition of `any_of` for one lookup, given its `_related_rows`."""
+    if related is None:
+        return Q(**{lookup: value})
+    rows, owner, where, public = related
+    # In one filter(), so that the value and the condition are asked of the same rows.
+    rows = rows.filter(public, **{where: value})
+    if correlated:
+        return Q(Exists(rows.filter(**{owner: OuterRef("pk")})))
+    return Q(pk__in=rows.values(owner))
+
+
+def _related_rows(model, lookup, correlated=False):
+    """(the related table, the column naming their record, the lookup to compare with the
+    value there, the condition that they are public), when the lookup's first step is a
+    to-many relation; None for a lookup on the record's own row."""
     first, _, rest = lookup.partition("__")
     field = model._meta.get_field(first)
     if field.many_to_many:
@@ -179,13 +185,14 @@ def _related_rows(model, lookup, value):
     elif field.one_to_many:  # Event.participations
         table, owner, where = field.related_model, field.field.name, rest
     elif field.is_relation and rest and _crosses_to_many(field.related_model, rest):
-        return model.objects.filter(public_along(model, lookup), **{lookup: value}), "pk"
+        return model.objects, "pk", lookup, public_along(model, lookup)
     else:
         return None
     # The record is public (it is in the list), so is the value compared with.
     known = {owner, *_compared(table, where)}
-    condition = public_condition(table, known=known) & public_along(table, where)
-    return table._default_manager.filter(condition, **{where: value}), owner
+    condition = public_condition(table, known=known, correlated=correlated)
+    condition &= public_along(table, where)
+    return table._default_manager, owner, where, condition
 
 
 def _relations(model, lookup):
@@ -355,14 +362,17 @@ class CountryFacet(Facet):
     def values(self, queryset):
         countries = list(Country.objects.public())
         model = queryset.model
+        # The related rows of each path once for all the countries.
+        related = {path: _related_rows(model, path, correlated=True) for path in self.paths}
+
+        def leads_to(country):
+            return reduce(
+                or_,
+                (_matching(model, path, country, related[path], True) for path in self.paths),
+            )
+
         totals = queryset.order_by().aggregate(
-            **{
-                f"c{country.pk}": Count(
-                    "pk",
-                    filter=any_of(model, [(path, country) for path in self.paths], correlated=True),
-                )
-                for country in countries
-            }
+            **{f"c{country.pk}": Count("pk", filter=leads_to(country)) for country in countries}
         )
         return [
             (country.code, str(country), totals[f"c{country.pk}"])

@@ -3,7 +3,7 @@ search columns and partial dates."""
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -101,11 +101,18 @@ def _related_model(model, path):
     return model
 
 
-def public_condition(model, path="", known=()):
+def public_condition(model, path="", known=(), correlated=False):
     """A Q: the row of `model` is public, or with `path`, the row that relation leads to.
 
-    `known` names relations of that row already known to be public (the record a subquery
-    is correlated with, a value the query compares with), left out of the condition.
+    What a row needs is asked as "none of it is hidden", of the few hidden rows, which the
+    index on `state` finds, rather than by a join with every row it may name: NOT EXISTS,
+    which PostgreSQL turns into an anti-join and estimates well. For a subquery run once
+    per record (`correlated`: a facet's count per country), the hidden rows are read first
+    and listed in it, so that nothing is added to it while nothing is hidden (each
+    condition there is compiled and evaluated once per record and country). An empty
+    optional relation (a statement without an event) hides nothing. `known` names relations
+    of the row already known to be public (the record a subquery is correlated with, a value
+    the query compares with), left out of the condition.
     """
     target = _related_model(model, path) if path else model
     prefix = f"{path}__" if path else ""
@@ -113,14 +120,29 @@ def public_condition(model, path="", known=()):
     if issubclass(target, Publishable):
         condition &= Q(**{f"{prefix}state": PublicationState.PUBLISHED})
     for relation in _requires(target):
-        if relation in known:
+        hidden = _hidden(target._meta.get_field(relation).related_model)
+        if relation in known or hidden is None:
             continue
-        required = public_condition(target, relation)
-        required = _prefixed(required, prefix)
-        if target._meta.get_field(relation).null:
-            required = Q(**{f"{prefix}{relation}__isnull": True}) | required
-        condition &= required
+        if correlated and not path:
+            listed = list(hidden.order_by().values_list("pk", flat=True))
+            if listed:
+                condition &= ~Q(**{f"{relation}__in": listed})
+        else:
+            condition &= Q(~Exists(hidden.filter(pk=OuterRef(f"{prefix}{relation}"))))
     return condition
+
+
+def _hidden(model):
+    """The rows of `model` the public may not see; None where there can be none."""
+    condition = Q()
+    if issubclass(model, Publishable):
+        hidden_states = [state for state in PublicationState.values if state != "published"]
+        condition |= Q(state__in=hidden_states)
+    for relation in _requires(model):
+        hidden = _hidden(model._meta.get_field(relation).related_model)
+        if hidden is not None:
+            condition |= Q(Exists(hidden.filter(pk=OuterRef(relation))))
+    return model._default_manager.filter(condition) if condition else None
 
 
 def _requires(model):
@@ -130,17 +152,6 @@ def _requires(model):
     if model._meta.auto_created:
         return [field.name for field in model._meta.fields if field.many_to_one]
     return ()
-
-
-def _prefixed(condition, prefix):
-    if not prefix:
-        return condition
-    copy = condition.copy()
-    copy.children = [
-        _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
-        for child in condition.children
-    ]
-    return copy
 
 
 def is_public(obj):

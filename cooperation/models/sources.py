@@ -95,15 +95,12 @@ class Source(Searchable, Publishable, Slugged):
 
 
 class CitationQuerySet(PublicQuerySet):
-    def with_records(self, visible=lambda queryset: queryset):
-        """Fetch each cited record with what its name and address need, in a query per kind.
-
-        `visible` narrows each kind's queryset (the public site passes its published filter).
-        """
+    def with_records(self):
+        """Fetch each cited record with what its name and address need, in a query per kind."""
         return self.select_related("content_type").prefetch_related(
             GenericPrefetch(
                 "content_object",
-                [visible(model.objects.select_related(*related)) for model, related in CITING],
+                [model.objects.select_related(*related) for model, related in CITING],
             )
         )
 
