@@ -20,6 +20,13 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    # Tests ask for many exports and searches in a row; tests/test_rate_limits.py sets the
+    # limits it tests.
+    settings.RATE_LIMITS = {}
+
+
 @pytest.fixture(autouse=True, scope="session")
 def no_cache():
     # Tests change records in ways the admin never does (update() without signals) and then
