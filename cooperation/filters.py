@@ -40,6 +40,8 @@ from .models import (
     Region,
     Source,
     Topic,
+    lookup_relations,
+    public_along,
     public_condition,
 )
 
@@ -195,49 +197,10 @@ def _related_rows(model, lookup, correlated=False):
     return table._default_manager, owner, where, condition
 
 
-def _relations(model, lookup):
-    """The relations a lookup path follows ("parties__organization__region__in": parties,
-    organization, region), and whether it ends on one (rather than on a column)."""
-    fields = []
-    for part in lookup.split("__"):
-        try:
-            field = model._meta.get_field(part)
-        except FieldDoesNotExist:
-            return fields, True  # a lookup such as "in" after the last relation
-        if not field.is_relation:
-            return fields, False
-        fields.append(field)
-        model = field.related_model
-    return fields, True
-
-
 def _compared(model, lookup):
     """The first relation of `lookup` when the value is compared with the row it leads to."""
-    fields, on_relation = _relations(model, lookup)
+    fields, on_relation = lookup_relations(model, lookup)
     return [fields[0].name] if len(fields) == 1 and on_relation else []
-
-
-def public_along(model, lookup):
-    """A Q: each row the lookup passes through on the way to the row it compares is public.
-
-    The rows compared are the values of a filter or a facet, public by their own queryset;
-    the rows on the way are the records' related rows (an agreement's parties and their
-    organizations, on the way to the organizations' regions). Each is known to be reached
-    from a public row, and where the next step is the value, to lead to a public one.
-    """
-    fields, on_relation = _relations(model, lookup)
-    passed = fields[:-1] if on_relation else fields
-    condition = Q()
-    for n, field in enumerate(passed):
-        source = fields[n - 1].related_model if n else model
-        if field.many_to_one and field.name in getattr(source, "public_requires", ()):
-            continue  # asked already of the row it comes from
-        known = {field.field.name} if field.one_to_many else set()
-        if n + 1 == len(passed) and on_relation:
-            known.add(fields[n + 1].name)
-        path = "__".join(f.name for f in fields[: n + 1])
-        condition &= public_condition(model, path, known=known)
-    return condition
 
 
 def _crosses_to_many(model, lookup):

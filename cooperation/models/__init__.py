@@ -43,7 +43,9 @@ from .base import (
     is_public,
     is_visible_to,
     localized,
+    lookup_relations,
     partial_date_property,
+    public_along,
     public_condition,
     sees_drafts,
 )
@@ -123,7 +125,9 @@ __all__ = [
     "is_public",
     "is_visible_to",
     "localized",
+    "lookup_relations",
     "partial_date_property",
+    "public_along",
     "public_condition",
     "sees_drafts",
 ]

@@ -2,6 +2,7 @@
 search columns and partial dates."""
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import get_language
@@ -132,11 +133,51 @@ def public_condition(model, path="", known=(), correlated=False):
     return condition
 
 
+def lookup_relations(model, lookup):
+    """The relations a lookup path follows ("parties__organization__region__in": parties,
+    organization, region), and whether it ends on one (rather than on a column)."""
+    fields = []
+    for part in lookup.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return fields, True  # a lookup such as "in" after the last relation
+        if not field.is_relation:
+            return fields, False
+        fields.append(field)
+        model = field.related_model
+    return fields, True
+
+
+def public_along(model, lookup):
+    """A Q: each row the lookup passes through on the way to the row it compares is public.
+
+    For filters and counts through related rows: the records are public (they are in the
+    list), the rows compared are the values of a filter or a facet, public by their own
+    queryset; the rows on the way are the records' related rows (an agreement's parties and
+    their organizations, on the way to the organizations' regions). Each is known to be
+    reached from a public row, and where the next step is the value, to lead to a public one.
+    """
+    fields, on_relation = lookup_relations(model, lookup)
+    passed = fields[:-1] if on_relation else fields
+    condition = Q()
+    for n, field in enumerate(passed):
+        source = fields[n - 1].related_model if n else model
+        if field.many_to_one and field.name in getattr(source, "public_requires", ()):
+            continue  # asked already of the row it comes from
+        known = {field.field.name} if field.one_to_many else set()
+        if n + 1 == len(passed) and on_relation:
+            known.add(fields[n + 1].name)
+        path = "__".join(f.name for f in fields[: n + 1])
+        condition &= public_condition(model, path, known=known)
+    return condition
+
+
 def _hidden(model):
     """The rows of `model` the public may not see; None where there can be none."""
     condition = Q()
     if issubclass(model, Publishable):
-        hidden_states = [state for state in PublicationState.values if state != "published"]
+        hidden_states = [s for s in PublicationState.values if s != PublicationState.PUBLISHED]
         condition |= Q(state__in=hidden_states)
     for relation in _requires(model):
         hidden = _hidden(model._meta.get_field(relation).related_model)
@@ -156,8 +197,7 @@ def _requires(model):
 
 def is_public(obj):
     """`public_condition` for one record in memory: its required relations must be loaded."""
-    state = getattr(obj, "state", PublicationState.PUBLISHED)
-    if obj is None or state != PublicationState.PUBLISHED:
+    if obj is None or getattr(obj, "state", PublicationState.PUBLISHED) != "published":
         return False
     for relation in getattr(obj, "public_requires", ()):
         related = getattr(obj, relation)
@@ -185,7 +225,7 @@ class PublicQuerySet(models.QuerySet):
 
 class PublicModel(models.Model):
     """A model whose rows the public site shows: `public_requires` names the relations
-    (paths of this model's fields) each row needs public to make sense."""
+    (foreign keys of this model) each row needs public to make sense."""
 
     public_requires = ()
 
