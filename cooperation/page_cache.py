@@ -117,6 +117,7 @@ def content_changed(using=None):
     back; outside a transaction, at once.
     """
     connection = transaction.get_connection(using)
+    # What waits for the commit: Django's list of (savepoint ids, callback, robust).
     if not any(callback is _new_version for _ids, callback, _robust in connection.run_on_commit):
         # Robust: the editor's transaction has committed; a cache that is down must not
         # turn the save into an error.

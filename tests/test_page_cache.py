@@ -32,7 +32,7 @@ def loaded(request, settings):
     with cache_named(request.param, settings):
         with committed():
             call_command("load_articles", stdout=StringIO())
-        yield request.param
+        yield
 
 
 @pytest.fixture
@@ -62,19 +62,6 @@ def test_a_page_seen_before_is_served_again_without_a_query(visitor):
     assert again.content == first.content
     assert again["Content-Type"] == first["Content-Type"]
     assert "KazanForum" in again.content.decode()
-
-
-def test_a_page_in_demand_is_served_from_the_server_process_memory(visitor, loaded, monkeypatch):
-    if loaded != "redis":
-        pytest.skip("the development cache is the process's memory already")
-    first = visitor.get(EVENTS)
-
-    def no_redis(*args, **kwargs):
-        raise AssertionError("Redis was asked")
-
-    monkeypatch.setattr("django.core.cache.backends.redis.RedisCache.get", no_redis)
-    again, queries = _queries(visitor, EVENTS)
-    assert queries == 0 and again.content == first.content
 
 
 def test_a_kept_page_goes_compressed_to_clients_that_accept_it(visitor):
