@@ -6,7 +6,12 @@ from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .admin_extraction import EventFromSourceMixin, SourceExtractionMixin
+from .admin_extraction import (
+    AgreementFromSourceMixin,
+    EventFromSourceMixin,
+    FromSourceMixin,
+    SourceExtractionMixin,
+)
 from .admin_import_export import SpreadsheetImportExportMixin
 from .admin_review import PartAdmin, PartInlineMixin, ReviewAdmin
 from .models import (
@@ -370,7 +375,7 @@ class DelegationEventInline(TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(RecordAdmin):
+class DelegationAdmin(FromSourceMixin, RecordAdmin):
     list_display = ["title", "home", "host", "head", "dates", "state"]
     list_select_related = ["home_region", "host_region", "home_country", "host_country", "head"]
     list_filter = ["home_country", "host_country"]
@@ -562,7 +567,7 @@ class AgreementPartyInline(TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SpreadsheetImportExportMixin, RecordAdmin):
+class AgreementAdmin(AgreementFromSourceMixin, SpreadsheetImportExportMixin, RecordAdmin):
     resource_classes = [AgreementResource]
     list_display = ["title", "kind", "signed_display", "status", "party_names", "state"]
     list_filter = ["kind", "status", "industries", "topics"]

@@ -2,11 +2,14 @@
 
 After a source is added, the editor sees the people, organizations and places its text
 mentions, each with the existing records it may be. Confirmed choices create drafts citing
-the source, or cite the source on existing records. From the source, an event can then be
-entered with the source, its people and organizations and the date it gives filled in.
+the source, or cite the source on existing records. From the source, the story can then be
+entered: the delegation (who travelled where, led by whom), its event (participants with
+the posts they held, organizations) and the agreement (parties and signatories), each add
+form filled in with what the source's records and text give, citing the source.
 """
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
@@ -18,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from .admin_review import is_locked
@@ -35,8 +39,11 @@ from .extraction import (
 )
 from .forms import MentionFormSet, SourceAdminForm
 from .models import (
+    Agreement,
+    AgreementParty,
     Citation,
     Country,
+    Delegation,
     Event,
     EventOrganization,
     Organization,
@@ -44,7 +51,11 @@ from .models import (
     Person,
     Position,
     PublicationState,
+    Region,
 )
+
+# What may sign an agreement between regions on a region's behalf.
+SIGNING_KINDS = (Organization.Kind.GOVERNMENT_BODY, Organization.Kind.LEGISLATURE)
 
 
 def _admin_url(model, view, *args):
@@ -71,10 +82,13 @@ class SourceExtractionMixin:
                 view(self.extract_view),
                 name="{}_{}_extract".format(*info),
             ),
-            path(
-                "<path:object_id>/event/",
-                view(self.event_view),
-                name="{}_{}_event".format(*info),
+            *(
+                path(
+                    f"<path:object_id>/{name}/",
+                    view(partial(self.draft_view, model=model)),
+                    name="{}_{}_{}".format(*info, name),
+                )
+                for name, (model, _label) in DRAFTS_FROM_SOURCE.items()
             ),
             *super().get_urls(),
         ]
@@ -90,8 +104,11 @@ class SourceExtractionMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "can_add_event": self.admin_site.is_registered(Event)
-            and _has_perm(request.user, "add", Event),
+            "drafts_from_source": [
+                (name, label)
+                for name, (model, label) in DRAFTS_FROM_SOURCE.items()
+                if self.admin_site.is_registered(model) and _has_perm(request.user, "add", model)
+            ],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -169,22 +186,132 @@ class SourceExtractionMixin:
         }
         return TemplateResponse(request, "admin/cooperation/source/extract.html", context)
 
-    def event_view(self, request, object_id):
-        """The Event add form with this source, its people and organizations and its date."""
+    def draft_view(self, request, object_id, model):
+        """The add form of `model` filled in from this source (see _draft_params)."""
         source, redirect = self._source_or_404(request, object_id)
         if redirect:
             return redirect
-        if not _has_perm(request.user, "add", Event):
+        if not _has_perm(request.user, "add", model):
             raise PermissionDenied
-        cited = Citation.objects.filter(source=source).order_by("id")
-        params = {"source": source.pk}
-        for name, model in (("participants", Person), ("participating", Organization)):
-            ids = cited.filter(content_type=ContentType.objects.get_for_model(model))
-            params[name] = ",".join(str(pk) for pk in ids.values_list("object_id", flat=True))
-        dated = _first_date(source)
+        params = {"source": source.pk, **_draft_params(model, source)}
+        return HttpResponseRedirect(_admin_url(model, "add") + "?" + urlencode(params))
+
+
+# What can be drafted from a source: {URL name: (model, the source page's link to it)}.
+DRAFTS_FROM_SOURCE = {
+    "delegation": (Delegation, _lazy("Add a delegation from this source")),
+    "event": (Event, _lazy("Add an event from this source")),
+    "agreement": (Agreement, _lazy("Add an agreement from this source")),
+}
+
+
+def _cited(source, model):
+    """The records of `model` that cite `source`, in the order they were cited."""
+    ids = (
+        Citation.objects.filter(
+            source=source, content_type=ContentType.objects.get_for_model(model)
+        )
+        .order_by("id")
+        .values_list("object_id", flat=True)
+    )
+    by_id = model.objects.in_bulk(list(ids))
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _ids(records):
+    return ",".join(str(record.pk) for record in records)
+
+
+def _draft_params(model, source):
+    """The add form's query for a `model` record drafted from `source`: what its cited
+    records and its text give. The editor corrects what the guess got wrong."""
+    people = _cited(source, Person)
+    organizations = _cited(source, Organization)
+    params = {}
+    dated = _first_date(source)
+    if model is Event:
+        params["participants"] = _ids(people)
+        params["participating"] = _ids(organizations)
         if dated:
             params["start_date"], params["start_precision"] = dated
-        return HttpResponseRedirect(_admin_url(Event, "add") + "?" + urlencode(params))
+    elif model is Delegation:
+        params.update(_delegation_params(people, organizations, _cited(source, Region)))
+        if dated:
+            params["start_date"], params["start_precision"] = dated
+    elif model is Agreement:
+        params["parties"] = ",".join(
+            f"{party.pk}:{signatory.pk if signatory else ''}"
+            for party, signatory in _parties(people, organizations)
+        )
+        if dated:
+            params["signed_date"], params["signed_precision"] = dated
+    return params
+
+
+def _delegation_params(people, organizations, regions):
+    """The first person named leads the delegation from the region of the post they hold;
+    it goes to the first other region the source cites. Members are the others holding
+    posts in the home region, organizations those of the home region."""
+    posts = _current_posts(people)
+    head = next((person for person in people if person.pk in posts), None)
+    if head is None:
+        return {}
+    home = posts[head.pk]
+    params = {"head": head.pk}
+    if home.place_country_id:
+        params["home_country"] = home.place_country_id
+    if home.place_region_id:
+        params["home_region"] = home.place_region_id
+    host = next((region for region in regions if region.pk != home.place_region_id), None)
+    if host is not None:
+        params["host_region"] = host.pk
+        params["host_country"] = host.country_id
+    params["members"] = _ids(
+        person
+        for person in people
+        if person != head
+        and person.pk in posts
+        and posts[person.pk].place_region_id == home.place_region_id
+    )
+    params["organizations"] = _ids(
+        organization
+        for organization in organizations
+        if home.place_region_id and organization.region_id == home.place_region_id
+    )
+    return {name: value for name, value in params.items() if value != ""}
+
+
+def _parties(people, organizations):
+    """[(party, signatory or None)]: the cited bodies that sign for a region, each with the
+    cited person who holds a post there, or else who holds a post in its region."""
+    posts = _current_posts(people)
+    parties = []
+    for organization in organizations:
+        if organization.kind not in SIGNING_KINDS:
+            continue
+        holders = [p for p in people if p.pk in posts]
+        signatory = next(
+            (p for p in holders if posts[p.pk].organization_id == organization.pk),
+            None,
+        ) or next(
+            (
+                p
+                for p in holders
+                if organization.region_id and posts[p.pk].place_region_id == organization.region_id
+            ),
+            None,
+        )
+        parties.append((organization, signatory))
+    return parties
+
+
+def _current_posts(people):
+    """{person id: the post they hold} for those of `people` who hold exactly one post not
+    known to have ended."""
+    posts = {}
+    for post in Position.objects.filter(person__in=people, end_date__isnull=True):
+        posts[post.person_id] = None if post.person_id in posts else post
+    return {person: post for person, post in posts.items() if post is not None}
 
 
 def _locked_links(request, source, choices):
@@ -233,18 +360,12 @@ def _first_date(source):
     return None
 
 
-def _posts_held(people):
-    """{person: their post} for those of `people` who hold exactly one post not known to
-    have ended."""
-    posts = Position.objects.filter(person__in=people, end_date__isnull=True)
-    held = {}
-    for person, post in posts.values_list("person", "pk"):
-        held[person] = None if person in held else post
-    return {person: post for person, post in held.items() if post is not None}
+class FromSourceMixin:
+    """For the admins of records drafted from a source: `?source=…` fills in a citation of
+    it, and `rows_from_query` the admin's other inlines."""
 
-
-class EventFromSourceMixin:
-    """For EventAdmin: fill in the add form from `?source=…&participants=…&participating=…`."""
+    def rows_from_query(self, query):
+        return {}
 
     def _prefill(self, request, obj):
         adding = obj is None or obj.pk is None  # the add view passes its unsaved event
@@ -252,17 +373,9 @@ class EventFromSourceMixin:
             return {}
         cached = getattr(request, "_event_prefill", None)
         if cached is None:
-
-            def ids(name):
-                return [int(v) for v in request.GET.get(name, "").split(",") if v.isdigit()]
-
-            people = ids("participants")
-            held = _posts_held(people)
             cached = request._event_prefill = {
-                Citation: [{"source": pk} for pk in ids("source")[:1]],
-                # With the post each holds, the role and side follow when the event is saved.
-                Participation: [{"person": pk, "position": held.get(pk)} for pk in people],
-                EventOrganization: [{"organization": pk} for pk in ids("participating")],
+                Citation: [{"source": pk} for pk in _query_ids(request.GET, "source")[:1]],
+                **self.rows_from_query(request.GET),
             }
         return cached
 
@@ -281,3 +394,43 @@ class EventFromSourceMixin:
         if rows:
             kwargs["initial"] = rows
         return kwargs
+
+
+def _query_ids(query, name):
+    return [int(v) for v in query.get(name, "").split(",") if v.isdigit()]
+
+
+class EventFromSourceMixin(FromSourceMixin):
+    """For EventAdmin: `?participants=…&participating=…` fill in who took part."""
+
+    def rows_from_query(self, query):
+        people = _query_ids(query, "participants")
+        posts = _current_posts(people)
+        return {
+            # With the post each holds, the role and side follow when the event is saved.
+            Participation: [
+                {"person": pk, "position": posts[pk].pk if pk in posts else None} for pk in people
+            ],
+            EventOrganization: [{"organization": pk} for pk in _query_ids(query, "participating")],
+        }
+
+
+class AgreementFromSourceMixin(FromSourceMixin):
+    """For AgreementAdmin: `?parties=<organization>:<signatory>,…` fill in the parties."""
+
+    def rows_from_query(self, query):
+        rows = []
+        for pair in query.get("parties", "").split(","):
+            organization, _sep, signatory = pair.partition(":")
+            if organization.isdigit():
+                rows.append(
+                    {
+                        "organization": int(organization),
+                        "signatory": int(signatory) if signatory.isdigit() else None,
+                    }
+                )
+        posts = _current_posts([row["signatory"] for row in rows if row["signatory"]])
+        for row in rows:
+            if row["signatory"] in posts:
+                row["signatory_title"] = posts[row["signatory"]].title
+        return {AgreementParty: rows}
