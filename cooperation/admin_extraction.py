@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from .admin_review import is_locked
-from .dates import Precision
+from .dates import date_in_text, relative_dates
 from .extraction import (
     CREATE,
     DATE,
@@ -346,18 +346,25 @@ def _likely_country(mentions, candidates):
 
 
 def _first_date(source):
-    """The first day or month the source's text gives, as (ISO date, precision)."""
-    fallback_year = (source.published_on or dt.date.today()).year
-    for mention in extract_mentions(plain_text(source.text)):
+    """The first day or month the source's text gives, as (ISO date, precision). A year the
+    text leaves out, or names relative to the publication ("в ноябре прошлого года",
+    "вчера"), is counted from the publication date."""
+    published_on = source.published_on or dt.date.today()
+    text = plain_text(source.text)
+    found = relative_dates(text, published_on)
+    for mention in extract_mentions(text):
         if mention.type != DATE:
             continue
-        year, month, day = mention.date
-        try:
-            date = dt.date(year or fallback_year, month, day or 1)
-        except (TypeError, ValueError):
-            continue
-        return date.isoformat(), Precision.DAY if day else Precision.MONTH
-    return None
+        surface = mention.surfaces[0]
+        at = text.find(surface, mention.start)
+        following = text[at + len(surface) :] if at >= 0 else ""
+        dated = date_in_text(*mention.date, following=following, published_on=published_on)
+        if dated:
+            found.append((mention.start, dated))
+    if not found:
+        return None
+    date, precision = min(found, key=lambda item: item[0])[1]
+    return date.isoformat(), precision
 
 
 class FromSourceMixin:

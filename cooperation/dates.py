@@ -154,3 +154,69 @@ def format_range(start, end=None, language=None):
             return f"{start.date.day}–{end.format(language)}"
         return f"{start.date.day} {months[start.date.month - 1]} – {end.format(language)}"
     return f"{start.format(language)} – {end.format(language)}"
+
+
+# Words that place a date relative to the day a text was published: "в ноябре прошлого года",
+# "вчера".
+_YEARS_AFTER_DATE = re.compile(
+    r"\s+(?P<word>позапрошлого|прошлого|прошедшего|минувшего|этого|текущего|нынешнего|"
+    r"следующего|будущего|наступающего)\s+года",
+    re.IGNORECASE,
+)
+_YEAR_OFFSETS = {"позапрошлого": -2, "прошлого": -1, "прошедшего": -1, "минувшего": -1}
+_YEAR_OFFSETS.update(dict.fromkeys(["следующего", "будущего", "наступающего"], 1))
+_RELATIVE_DAYS = re.compile(r"(?<!\w)(позавчера|вчера|накануне|сегодня)(?!\w)", re.IGNORECASE)
+_DAY_OFFSETS = {"позавчера": -2, "вчера": -1, "накануне": -1, "сегодня": 0}
+_MONTHS_IN = [
+    "январе",
+    "феврале",
+    "марте",
+    "апреле",
+    "мае",
+    "июне",
+    "июле",
+    "августе",
+    "сентябре",
+    "октябре",
+    "ноябре",
+    "декабре",
+]
+# "в ноябре", "в ноябре прошлого года"; with the year in digits it is a date like any other.
+_MONTH_IN = re.compile(
+    r"(?<!\w)во?\s+(?P<month>" + "|".join(_MONTHS_IN) + r")(?!\w)(?!\s+\d)", re.IGNORECASE
+)
+
+
+def date_in_text(year, month, day, *, following, published_on):
+    """The (date, precision) a text means by a day or month it names ("14 октября", "в
+    ноябре прошлого года"), its year taken from the text, else from the words that follow
+    it, else from the publication date. None if it is no date."""
+    if year is None:
+        relative = _YEARS_AFTER_DATE.match(following)
+        year = published_on.year
+        if relative:
+            year += _YEAR_OFFSETS.get(relative["word"].lower(), 0)
+    try:
+        date = dt.date(year, month, day or 1)
+    except (TypeError, ValueError):
+        return None
+    return date, Precision.DAY if day else Precision.MONTH
+
+
+def relative_dates(text, published_on):
+    """[(offset in text, (date, precision))] for the days and months a text names by their
+    distance from its publication: "вчера", "в ноябре", "в ноябре прошлого года"."""
+    found = [
+        (
+            match.start(),
+            (published_on + dt.timedelta(days=_DAY_OFFSETS[match[1].lower()]), Precision.DAY),
+        )
+        for match in _RELATIVE_DAYS.finditer(text)
+    ]
+    for match in _MONTH_IN.finditer(text):
+        month = _MONTHS_IN.index(match["month"].lower()) + 1
+        dated = date_in_text(
+            None, month, None, following=text[match.end() :], published_on=published_on
+        )
+        found.append((match.start(), dated))
+    return found

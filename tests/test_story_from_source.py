@@ -137,3 +137,21 @@ def test_who_may_not_add_agreements_is_not_sent_to_the_form(client, article, sou
     assert reverse("admin:cooperation_source_agreement", args=[source.pk]) not in page.text
     response = client.get(reverse("admin:cooperation_source_agreement", args=[source.pk]))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "opening, start",
+    [
+        ("В ноябре прошлого года", ("2024-11-01", "month")),
+        ("Вчера", ("2025-10-14", "day")),
+        ("14 октября", ("2025-10-14", "day")),
+        ("В марте следующего года", ("2026-03-01", "month")),
+    ],
+)
+def test_a_date_relative_to_the_publication_is_resolved_against_it(
+    client, editor, source, opening, start
+):
+    source.text = f"{opening} Рустам Минниханов прибыл в Атырау с официальным визитом."
+    source.save()
+    form = _form_from_source(client, source, "delegation").context["adminform"].form
+    assert (form["start_date"].value(), form["start_precision"].value()) == start
