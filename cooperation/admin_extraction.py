@@ -28,9 +28,9 @@ from .admin_review import is_locked
 from .dates import date_in_text, relative_dates
 from .extraction import (
     CREATE,
+    CREATES,
     DATE,
     LINK,
-    PERSON,
     PLACE,
     extract_mentions,
     match_mentions,
@@ -331,7 +331,7 @@ def _missing_permissions(user, choices):
     needed = set()
     for mention, action, value in choices:
         if action == CREATE:
-            needed.add(("add", Person if mention.type == PERSON else Organization))
+            needed.add(("add", CREATES[mention.type]))
         elif action == LINK:
             needed.add(("change", type(value)))
     return [(action, model) for action, model in needed if not _has_perm(user, action, model)]

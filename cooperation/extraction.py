@@ -22,6 +22,8 @@ from . import search
 from .models import Citation, Organization, Person, PublicationState, Region
 
 PERSON, ORGANIZATION, PLACE, DATE = "person", "organization", "place", "date"
+# What an editor's "create a draft" makes of a mention of each type.
+CREATES = {PERSON: Person, ORGANIZATION: Organization, PLACE: Region}
 
 # Longer than any news article by far; natasha needs about a second per 30,000 characters.
 MAX_TEXT_LENGTH = 300_000
@@ -597,8 +599,7 @@ def mentions_confirm(*, source, choices):
     created, linked = [], []
     for mention, action, value in choices:
         if action == CREATE:
-            model = Person if mention.type == PERSON else Organization
-            record = model(state=PublicationState.DRAFT, **value)
+            record = CREATES[mention.type](state=PublicationState.DRAFT, **value)
             record.full_clean(exclude=["slug"])
             record.save()
             created.append(record)

@@ -19,7 +19,7 @@ from .extraction import (
     PLACE,
     split_legal_form,
 )
-from .models import SOURCE_TAGS, Organization, Source
+from .models import SOURCE_TAGS, Organization, Region, Source
 
 MAX_UPLOAD_SIZE = 2 * 1024 * 1024
 TEXT_SUFFIXES = {".txt"}
@@ -156,16 +156,21 @@ class MentionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("kind"), required=False, choices=[("", "—"), *Organization.Kind.choices]
     )
+    region_kind = forms.ChoiceField(
+        label=_("kind of region"), required=False, choices=[("", "—"), *Region.Kind.choices]
+    )
     country = forms.TypedChoiceField(label=_("country"), required=False, coerce=int)
 
     def __init__(self, *args, mention, candidates, countries, default_country=None, **kwargs):
         self.mention, self.candidates = mention, candidates
         best = candidates[0] if candidates else None
-        can_create = mention.type in (PERSON, ORGANIZATION)
         if best and best.score >= (0.9 if mention.type == PLACE else 0.6):
             action = LINK
+        elif mention.type == PLACE:
+            # Most places a text names without a region to match are towns, not regions.
+            action = IGNORE
         else:
-            action = CREATE if can_create else IGNORE
+            action = CREATE
         legal_form, name = split_legal_form(mention.normal)
         kwargs["initial"] = {
             "key": mention.key,
@@ -181,8 +186,6 @@ class MentionForm(forms.Form):
         }
         super().__init__(*args, **kwargs)
         actions = [(LINK, _("link")), (CREATE, _("create a draft")), (IGNORE, _("ignore"))]
-        if not can_create:
-            actions = [a for a in actions if a[0] != CREATE]
         if not candidates:
             actions = [a for a in actions if a[0] != LINK]
         self.fields["action"].choices = actions
@@ -191,9 +194,10 @@ class MentionForm(forms.Form):
         ]
         self.fields["country"].choices = [("", "—"), *countries]
         unused = {
-            PERSON: ["name", "legal_form", "kind", "country"],
-            ORGANIZATION: ["first_name", "last_name"],
-        }.get(mention.type, ["first_name", "last_name", "name", "legal_form", "kind", "country"])
+            PERSON: ["name", "legal_form", "kind", "region_kind", "country"],
+            ORGANIZATION: ["first_name", "last_name", "region_kind"],
+            PLACE: ["first_name", "last_name", "legal_form", "kind"],
+        }[mention.type]
         for name in unused:
             del self.fields[name]
         if not candidates:
@@ -224,6 +228,15 @@ class MentionForm(forms.Form):
                 "first_name": cleaned.get("first_name", "").strip(),
                 "last_name": cleaned.get("last_name", "").strip(),
                 "patronymic": self.mention.patronymic,
+            }
+        elif action == CREATE and self.mention.type == PLACE:
+            for name in ("name", "region_kind", "country"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("A new region needs a name, a kind and a country."))
+            cleaned["value"] = {
+                "name": cleaned.get("name", "").strip(),
+                "kind": cleaned.get("region_kind"),
+                "country_id": cleaned.get("country"),
             }
         elif action == CREATE:
             for name in ("name", "kind", "country"):

@@ -6,7 +6,15 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from cooperation.models import Citation, Organization, Person, PublicationState, Source
+from cooperation.models import (
+    Citation,
+    Country,
+    Organization,
+    Person,
+    PublicationState,
+    Region,
+    Source,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +197,20 @@ def test_an_editor_may_link_published_records_to_a_draft_source(client, editor, 
     page = client.get(_url(visit))
     client.post(_url(visit), _post_data(page))
     assert ageev.citations.filter(source=visit).exists()
+
+
+def test_a_region_the_portal_lacks_is_created_from_the_same_screen(client, editor, visit):
+    page = client.get(_url(visit))
+    places = {n: f for n, f in _rows(page).items() if f.mention.type == "place"}
+    karaganda = next(n for n in places if n.startswith("Карагандинск"))
+    # A place with no region to match is proposed to be ignored: most are towns.
+    assert places[karaganda]["action"].value() == "ignore"
+    kazakhstan = Country.objects.get(code="KZ")
+    response = client.post(_url(visit), _post_data(page, **{karaganda: {"action": "create"}}))
+    assert "Для нового региона укажите название, вид и страну." in response.text
+    change = {"action": "create", "region_kind": "oblast", "country": kazakhstan.pk}
+    response = client.post(_url(visit), _post_data(page, **{karaganda: change}))
+    assert response.status_code == 302
+    region = Region.objects.get(name=karaganda)
+    assert (region.kind, region.country, region.state) == ("oblast", kazakhstan, "draft")
+    assert [c.source for c in region.citations.all()] == [visit]
