@@ -5,12 +5,15 @@ from pathlib import Path
 
 import nh3
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .extraction import (
     CREATE,
+    CREATES,
     IGNORE,
     LINK,
     MAX_TEXT_LENGTH,
@@ -19,7 +22,15 @@ from .extraction import (
     PLACE,
     split_legal_form,
 )
-from .models import SOURCE_TAGS, Organization, Region, Source
+from .models import (
+    SOURCE_TAGS,
+    Event,
+    EventOrganization,
+    Organization,
+    Participation,
+    Region,
+    Source,
+)
 
 MAX_UPLOAD_SIZE = 2 * 1024 * 1024
 TEXT_SUFFIXES = {".txt"}
@@ -143,6 +154,14 @@ class SourceAdminForm(forms.ModelForm):
 # --- the review of extracted mentions -----------------------------------------------------
 
 
+# The field whose admin select finds records of a mention's type.
+_SEARCHED_THROUGH = {
+    PERSON: (Participation, "person"),
+    ORGANIZATION: (EventOrganization, "organization"),
+    PLACE: (Event, "region"),
+}
+
+
 class MentionForm(forms.Form):
     """One mention: link it to an existing record, create a draft from it, or ignore it."""
 
@@ -185,10 +204,22 @@ class MentionForm(forms.Form):
             **kwargs.get("initial", {}),
         }
         super().__init__(*args, **kwargs)
-        actions = [(LINK, _("link")), (CREATE, _("create a draft")), (IGNORE, _("ignore"))]
-        if not candidates:
-            actions = [a for a in actions if a[0] != LINK]
-        self.fields["action"].choices = actions
+        self.fields["action"].choices = [
+            (LINK, _("link")),
+            (CREATE, _("create a draft")),
+            (IGNORE, _("ignore")),
+        ]
+        # Any record of the mention's type, found by name as the admin's own selects find
+        # it, when the right one is not among the suggestions.
+        model, field = _SEARCHED_THROUGH[mention.type]
+        self.fields["other"] = forms.ModelChoiceField(
+            label=_("or another, found by name"),
+            required=False,
+            queryset=CREATES[mention.type].objects.all(),
+            widget=AutocompleteSelect(
+                model._meta.get_field(field), admin.site, attrs={"data-width": "16em"}
+            ),
+        )
         self.fields["record"].choices = [("", "—")] + [
             (c.record.pk, f"{c.record} ({c.score:.0%})") for c in candidates
         ]
@@ -216,9 +247,11 @@ class MentionForm(forms.Form):
         action = cleaned.get("action")
         if action == LINK:
             records = {c.record.pk: c.record for c in self.candidates}
-            record = records.get(cleaned.get("record"))
+            record = cleaned.get("other") or records.get(cleaned.get("record"))
             if record is None:
-                self.add_error("record", _("Choose the record to link."))
+                self.add_error(
+                    "record" if self.candidates else "other", _("Choose the record to link.")
+                )
             cleaned["value"] = record
         elif action == CREATE and self.mention.type == PERSON:
             for name in ("first_name", "last_name"):

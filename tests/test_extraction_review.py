@@ -214,3 +214,26 @@ def test_a_region_the_portal_lacks_is_created_from_the_same_screen(client, edito
     region = Region.objects.get(name=karaganda)
     assert (region.kind, region.country, region.state) == ("oblast", kazakhstan, "draft")
     assert [c.source for c in region.citations.all()] == [visit]
+
+
+def test_a_mention_is_linked_to_a_record_found_by_name_when_none_was_suggested(
+    client, editor, visit
+):
+    page = client.get(_url(visit))
+    new_person = _rows(page)["Ерлан Жаксыбеков"]
+    assert "record" not in new_person.fields  # nothing suggested
+    # The select asks the admin's autocomplete, as the page's script does.
+    widget = new_person["other"].field.widget
+    attrs = widget.build_attrs(widget.attrs)
+    query = {
+        name: attrs[f"data-{name.replace('_', '-')}"]
+        for name in ("app_label", "model_name", "field_name")
+    }
+    found = client.get(reverse("admin:autocomplete"), {"term": "Агеев", **query}).json()["results"]
+    ageev = Person.objects.get(slug="shamil-ageev")
+    assert [r["id"] for r in found] == [str(ageev.pk)]
+    change = {"action": "link", "other": ageev.pk}
+    response = client.post(_url(visit), _post_data(page, **{"Ерлан Жаксыбеков": change}))
+    assert response.status_code == 302
+    assert not Person.objects.filter(last_name="Жаксыбеков").exists()
+    assert visit in [c.source for c in ageev.citations.all()]
