@@ -232,6 +232,12 @@ def _draft_params(model, source):
     if model is Event:
         params["participants"] = _ids(people)
         params["participating"] = _ids(organizations)
+        # Drafted after the delegation, the event is one of its visit's events.
+        delegations = _cited(source, Delegation)
+        if delegations:
+            params["delegation"] = delegations[0].pk
+            if delegations[0].host_region_id:
+                params["region"] = delegations[0].host_region_id
         if dated:
             params["start_date"], params["start_precision"] = dated
     elif model is Delegation:
@@ -243,6 +249,10 @@ def _draft_params(model, source):
             f"{party.pk}:{signatory.pk if signatory else ''}"
             for party, signatory in _parties(people, organizations)
         )
+        # Drafted after the event, the agreement was signed there.
+        events = _cited(source, Event)
+        if events:
+            params["signed_at"] = events[-1].pk
         if dated:
             params["signed_date"], params["signed_precision"] = dated
     return params

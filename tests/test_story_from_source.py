@@ -12,6 +12,7 @@ from cooperation.models import (
     Agreement,
     Citation,
     Delegation,
+    Event,
     Organization,
     Person,
     PublicationState,
@@ -155,3 +156,25 @@ def test_a_date_relative_to_the_publication_is_resolved_against_it(
     source.save()
     form = _form_from_source(client, source, "delegation").context["adminform"].form
     assert (form["start_date"].value(), form["start_precision"].value()) == start
+
+
+def test_the_event_joins_the_delegation_and_the_agreement_the_event_drafted_before_them(
+    client, editor, source
+):
+    _save(
+        client,
+        _form_from_source(client, source, "delegation"),
+        title="Делегация Татарстана в Атырау",
+        state=PublicationState.DRAFT,
+    )
+    event_form = _form_from_source(client, source, "event")
+    assert event_form.context["adminform"].form["delegation"].value() == str(
+        Delegation.objects.get(title="Делегация Татарстана в Атырау").pk
+    )
+    _save(client, event_form, kind="meeting", title="Переговоры в Атырау", state="draft")
+    event = Event.objects.get(title="Переговоры в Атырау")
+    assert event.delegation.title == "Делегация Татарстана в Атырау"
+    # Its regions include the delegation's home and host.
+    assert {"tatarstan", "atyrauskaya-oblast"} <= {r.slug for r in event.regions.all()}
+    agreement_form = _form_from_source(client, source, "agreement").context["adminform"].form
+    assert agreement_form["signed_at"].value() == str(event.pk)
