@@ -22,6 +22,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import bulk_update_with_history, get_m2m_reverse_field_name
 
 from . import page_cache
+from .admin_grammar import RussianNamesMixin
 from .history import restore_parts
 from .models import PublicationState, Publishable, Record
 
@@ -181,7 +182,7 @@ class ChoiceLabels(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(RussianNamesMixin, SimpleHistoryAdmin):
     """History, comparison and revert for every record; restoring brings back its parts."""
 
     def get_historical_record_context_helper(self, request, historical_record):
