@@ -314,6 +314,11 @@ class PartAdmin(HistoryAdmin):
             obj is not None and is_locked(request, self.owner(obj))
         )
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and is_locked(request, self.owner(obj)):
+            context["locked_notice"] = locked_notice(self.owner(obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         owner_field = self.owner_field

@@ -10,10 +10,10 @@ from cooperation.roles import sync_editor_group
 
 from . import test_browser
 from .admin_forms import user_in
+from .conftest import CHROMIUM
 
-# The browser, the live site with the seed article, and a page on it, as the public tests have.
-browser, site, page = test_browser.browser, test_browser.site, test_browser.page
-CHROMIUM = test_browser.CHROMIUM
+# The live site with the seed article, and a page on it, as the public tests have.
+site, page = test_browser.site, test_browser.page
 
 pytestmark = [
     pytest.mark.browser,

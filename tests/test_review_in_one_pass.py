@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cooperation.models import Event, Person, PublicationState, Source
+from cooperation.models import Event, Participation, Person, PublicationState, Source
 
 from .admin_forms import form_data, user_in
 
@@ -149,3 +149,9 @@ def test_an_editor_may_not_publish_a_source_from_the_queue(client, editor, artic
     url = reverse("admin:review_source", args=[article.pk])
     assert client.post(url).status_code == 403
     assert _state(article) == REVIEW
+
+
+def test_an_editor_is_told_why_a_part_of_a_published_event_is_read_only(client, editor):
+    participation = Participation.objects.filter(event__state=PUBLISHED).first()
+    text = client.get(_change(participation)).text
+    assert "только выпускающий редактор" in text
