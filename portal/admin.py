@@ -1,11 +1,34 @@
 """The editors' admin site: its titles, and the pages that belong to no one model."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from cooperation.admin_review import (
+    changes_since_published,
+    may_publish,
+    publication_plan,
+    publish_with_citing,
+    review_counts,
+    review_queue,
+)
 from cooperation.history import deleted_records
+from cooperation.models import Source
+
+
+def _row(record):
+    opts = record._meta
+    return {
+        "record": record,
+        "kind": opts.verbose_name,
+        "state": record.get_state_display(),
+        "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]),
+    }
 
 
 class AdminSite(admin.AdminSite):
@@ -16,8 +39,23 @@ class AdminSite(admin.AdminSite):
     def get_urls(self):
         return [
             path("deleted/", self.admin_view(self.deleted_records_view), name="deleted_records"),
+            path("review/", self.admin_view(self.review_queue_view), name="review_queue"),
+            path(
+                "review/source/<int:source_id>/",
+                self.admin_view(self.review_source_view),
+                name="review_source",
+            ),
             *super().get_urls(),
         ]
+
+    def index(self, request, extra_context=None):
+        counts = review_counts(self)
+        extra_context = {
+            "review_counts": [(m._meta.verbose_name_plural, n) for m, n in counts],
+            "review_total": sum(n for _m, n in counts),
+            **(extra_context or {}),
+        }
+        return super().index(request, extra_context)
 
     def deleted_records_view(self, request):
         """The latest deletions of every kind of record, each with a way to bring it back."""
@@ -27,3 +65,55 @@ class AdminSite(admin.AdminSite):
             "rows": deleted_records(request, self),
         }
         return TemplateResponse(request, "admin/deleted_records.html", context)
+
+    def review_queue_view(self, request):
+        """Everything in review, grouped by the source it cites."""
+        context = {
+            **self.each_context(request),
+            "title": _("Review queue"),
+            "groups": [
+                (source, [_row(record) for record in records])
+                for source, records in review_queue(self)
+            ],
+            "may_publish": may_publish(request, Source),
+        }
+        return TemplateResponse(request, "admin/review_queue.html", context)
+
+    def review_source_view(self, request, source_id):
+        """A source and everything citing it in review: what publishing them all changes on
+        the site, record by record, and one button to do it."""
+        if not may_publish(request, Source):
+            raise PermissionDenied
+        source = get_object_or_404(Source, pk=source_id)
+        if request.method == "POST":
+            with transaction.atomic():
+                published, uncited = publish_with_citing(request, source)
+            if uncited:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)d record cites no published source and is not published.",
+                        "%(count)d records cite no published source and are not published.",
+                        len(uncited),
+                    )
+                    % {"count": len(uncited)},
+                )
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d record published.", "%(count)d records published.", len(published)
+                )
+                % {"count": len(published)},
+            )
+            return redirect("admin:review_queue")
+        rows = [
+            {**_row(record), "changes": changes_since_published(record)}
+            for record in publication_plan(source)
+        ]
+        context = {
+            **self.each_context(request),
+            "title": _("Publish “%(source)s” and everything citing it") % {"source": source},
+            "source": source,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/review_source.html", context)

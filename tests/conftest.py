@@ -1,4 +1,5 @@
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -8,10 +9,14 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import override_settings
+from playwright.sync_api import sync_playwright
 
 from cooperation.models import Source
 
 SEED_SOURCE = "minnikhanov-vstretilsya-s-akimom-atyrauskoy-oblasti"
+
+# The browser tests run in Debian's Chromium, one for the whole run.
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +89,16 @@ def article(db, article_rows):
             for sql in connection.ops.sequence_reset_sql(no_style(), list(records)):
                 cursor.execute(sql)
     return Source.objects.get(slug=SEED_SOURCE)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API keeps an asyncio loop in this thread, which makes Django refuse
+    # database calls here (fixtures, flushes); the loop only drives the browser, so they are safe.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield browser
+        browser.close()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-CHROMIUM = Path("/usr/bin/chromium")
+from .conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -69,19 +69,6 @@ PAGES = [
         "/en/regions/tatarstan/atyrauskaya-oblast/", "Serik Shapkenov", id="english-dossier"
     ),
 ]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    # Playwright's sync API keeps an asyncio loop in this thread, which makes Django refuse
-    # database calls here (fixtures, flushes); the loop only drives the browser, so they are safe.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
