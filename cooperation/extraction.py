@@ -22,6 +22,7 @@ from . import search
 from .models import Citation, Organization, Person, PublicationState, Region
 
 PERSON, ORGANIZATION, PLACE, DATE = "person", "organization", "place", "date"
+POSITION = "position"
 
 # Longer than any news article by far; natasha needs about a second per 30,000 characters.
 MAX_TEXT_LENGTH = 300_000
@@ -82,6 +83,13 @@ class Mention:
     patronymic: str = ""
     # Dates: (year, month, day), any of them None when the text does not give it.
     date: tuple = ()
+    # Positions: `normal` is the title ("губернатор"), `person` the holder's name and `of`
+    # the organization or region the post is in, as their own mentions name them;
+    # `person_key` and `of_key` are those mentions' keys.
+    person: str = ""
+    of: str = ""
+    person_key: str = ""
+    of_key: str = ""
 
     @property
     def key(self):
