@@ -209,6 +209,9 @@ def _named(line, offset, nlp, sentences):
                 found.append((kind, surface, offset + part[0].start, parts))
             continue
         surface, normal = span.text, span.normal or span.text
+        if kind == PLACE:
+            # The tagger declines only the adjective: "Павлодарская области".
+            normal = re.sub(r"(?<=ая) (области|республики)$", lambda m: " " + _lemma(m[1]), normal)
         following = spans[i + 1] if i + 1 < len(spans) else None
         if (
             kind == ORGANIZATION
@@ -293,7 +296,7 @@ _UD_GENDERS = {"masc": "Masc", "femn": "Fem", "neut": "Neut"}
 def _to_nominative(words, morph_vocab):
     """The words up to the first noun put in the nominative singular, agreeing with it."""
     parses = []
-    for i, word in enumerate(words):
+    for word in words:
         parse = next((p for p in morph_vocab.parse(word) if p.tag.POS in {"NOUN", "ADJF"}), None)
         parses.append(parse)
         if parse is None or parse.tag.POS == "NOUN":

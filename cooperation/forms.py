@@ -158,7 +158,16 @@ class MentionForm(forms.Form):
     )
     country = forms.TypedChoiceField(label=_("country"), required=False, coerce=int)
 
-    def __init__(self, *args, mention, candidates, countries, default_country=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        mention,
+        candidates,
+        countries,
+        default_country=None,
+        default_countries=None,
+        **kwargs,
+    ):
         self.mention, self.candidates = mention, candidates
         best = candidates[0] if candidates else None
         can_create = mention.type in (PERSON, ORGANIZATION)
@@ -167,6 +176,7 @@ class MentionForm(forms.Form):
         else:
             action = CREATE if can_create else IGNORE
         legal_form, name = split_legal_form(mention.normal)
+        legal_form = mention.legal_form or legal_form
         kwargs["initial"] = {
             "key": mention.key,
             "action": action,
@@ -175,8 +185,8 @@ class MentionForm(forms.Form):
             "last_name": mention.last_name,
             "name": name,
             "legal_form": legal_form,
-            "kind": Organization.Kind.OTHER,
-            "country": default_country,
+            "kind": mention.kind or Organization.Kind.OTHER,
+            "country": (default_countries or {}).get(mention.key, default_country),
             **kwargs.get("initial", {}),
         }
         super().__init__(*args, **kwargs)
@@ -241,9 +251,19 @@ class MentionForm(forms.Form):
 
 
 class BaseMentionFormSet(forms.BaseFormSet):
-    def __init__(self, *args, mentions, candidates, countries, default_country=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        mentions,
+        candidates,
+        countries,
+        default_country=None,
+        default_countries=None,
+        **kwargs,
+    ):
         self.mentions, self.candidates = mentions, candidates
         self.countries, self.default_country = countries, default_country
+        self.default_countries = default_countries or {}
         super().__init__(*args, **kwargs)
 
     def total_form_count(self):
@@ -264,6 +284,7 @@ class BaseMentionFormSet(forms.BaseFormSet):
             "candidates": self.candidates.get(mention.key, []),
             "countries": self.countries,
             "default_country": self.default_country,
+            "default_countries": self.default_countries,
         }
 
     def choices(self):

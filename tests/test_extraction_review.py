@@ -88,7 +88,13 @@ def test_confirming_creates_drafts_that_cite_the_source(client, editor, visit):
     page = client.get(_url(visit))
     rows = _rows(page)
     assert rows["Ерлан Жаксыбеков"]["action"].value() == "create"
-    assert rows["АО «Камский литейный завод»"]["name"].value() == "Камский литейный завод"
+    plant_form = rows["Камский литейный завод"]
+    assert (plant_form["name"].value(), plant_form["legal_form"].value()) == (
+        "Камский литейный завод",
+        "АО",
+    )
+    # The legal form proposes a business; the kind of body, its country.
+    assert plant_form["kind"].value() == "enterprise"
     data = _post_data(page, **{"Промышленный Татарстан": {"action": "ignore"}})
     response = client.post(_url(visit), data)
     assert response.status_code == 302
