@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from cooperation.models import Citation, Organization, Person, PublicationState, Source
+from cooperation.models import Citation, Country, Organization, Person, PublicationState, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,19 @@ def test_an_editor_may_link_published_records_to_a_draft_source(client, editor, 
     page = client.get(_url(visit))
     client.post(_url(visit), _post_data(page))
     assert ageev.citations.filter(source=visit).exists()
+
+
+def test_a_new_organization_gets_the_country_its_name_tells(client, editor):
+    text = (
+        "Аким Атырауской области посетил Казань. Директор ТОО «Атырау Нефтемаш» Ерлан Сарсенов "
+        "выступил в промышленном кластере Татарстана."
+    )
+    source = Source.objects.create(title="Визит", text=text)
+    rows = _rows(client.get(_url(source)))
+    kazakhstan, russia = (Country.objects.get(code=code).pk for code in ("KZ", "RU"))
+    company = rows["Атырау Нефтемаш"]
+    assert (company["legal_form"].value(), company["country"].value()) == ("ТОО", kazakhstan)
+    # Not Kazakhstan, the country of the first region the text mentions: Tatarstan's.
+    assert rows["Промышленный кластер Татарстана"]["country"].value() == russia
+    assert rows["Промышленный кластер Татарстана"]["kind"].value() == "cluster"
+    assert not any(form.mention.type == "position" for form in rows.values())
