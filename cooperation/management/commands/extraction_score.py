@@ -1,4 +1,7 @@
-"""How well extraction finds an article's people and organizations.
+"""How well extraction finds an article's people, organizations and positions.
+
+    python manage.py extraction_score data/articles/2025-02-21-minnikhanov-shapkenov
+    python manage.py extraction_score tests/data/extraction/heldout   # a folder: with totals
 
 The article's reviewed data file (data/articles/<name>.yaml) is the gold standard: the
 people, organizations and regions listed there are what the text mentions. Every mention
@@ -13,7 +16,8 @@ review screen uses:
   (needs the article loaded with `manage.py load_articles`).
 
 Precision is the share of mentions that name a gold entity, recall the share of gold
-entities found.
+entities found. A position (a person's `positions` in the data file) is found when a
+position mention names both the person and the organization or region the post is held in.
 """
 
 from collections import Counter
