@@ -621,6 +621,9 @@ _GENERIC = {
 }
 
 
+_REGION_WORDS = {"область", "край", "район", "республика"}
+
+
 def _fold(word):
     return word.casefold().replace("ё", "е")
 
@@ -734,9 +737,17 @@ def _score(names, keys, initials, places_decide=False):
     best = 0.0
     for name in names:
         for variant in _name_variants(name):
-            words = frozenset(lemmas(variant))
+            ordered = lemmas(variant)
+            words = frozenset(ordered)
             if not words:
                 continue
+            # The region a name is of: "Атырауской" before "области", "Абай" after it.
+            regional = {
+                w
+                for a, b in zip(ordered, ordered[1:], strict=False)
+                if {a, b} & _REGION_WORDS
+                for w in (a, b)
+            }
             if words in keys:
                 return 1.0
             abbreviation = _abbreviation(variant)
@@ -748,7 +759,9 @@ def _score(names, keys, initials, places_decide=False):
                     continue
                 # Sharing only a place ("Промышленный Татарстан", "Госсовет Татарстана") does
                 # not make two organizations one; for places the place is the point.
-                if not places_decide and all(_is_place(w) for w in specific & key):
+                # Nor does a region's adjective ("Акимат Павлодарской области" is not the
+                # "Торгово-промышленная палата Павлодарской области").
+                if not places_decide and all(_is_place(w) or w in regional for w in specific & key):
                     continue
                 best = max(best, 0.6)
     return best

@@ -86,3 +86,10 @@ def test_matching_takes_a_query_per_kind_of_record(article, django_assert_max_nu
     # aliases, regions: however many mentions there are.
     with django_assert_max_num_queries(5):
         match_mentions(mentions)
+
+
+def test_sharing_a_region_does_not_make_two_bodies_one(article):
+    name = "Торгово-промышленная палата Атырауской области"
+    mention = Mention(type=ORGANIZATION, normal=name, surfaces=[name])
+    suggested = {c.record.slug for c in match_mentions([mention])[mention.key]}
+    assert "akimat-atyrauskoy-oblasti" not in suggested
