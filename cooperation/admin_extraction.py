@@ -31,11 +31,15 @@ from .extraction import (
     CREATES,
     DATE,
     LINK,
+    ORGANIZATION,
+    PERSON,
     PLACE,
+    Mention,
     extract_mentions,
     match_mentions,
     mentions_confirm,
     plain_text,
+    rank,
 )
 from .forms import MentionFormSet, SourceAdminForm
 from .models import (
@@ -128,14 +132,17 @@ class SourceExtractionMixin:
             return redirect
         mentions = extract_mentions(plain_text(source.text))
         dates = [m for m in mentions if m.type == DATE]
-        rows = [m for m in mentions if m.type != DATE]
+        # Positions are for the screen that records posts; here people, bodies and places.
+        rows = [m for m in mentions if m.type in (PERSON, ORGANIZATION, PLACE)]
         candidates = match_mentions(rows)
+        countries = Country.objects.all()
         formset = MentionFormSet(
             request.POST if request.method == "POST" else None,
             mentions=rows,
             candidates=candidates,
-            countries=[(c.pk, str(c)) for c in Country.objects.all()],
+            countries=[(c.pk, str(c)) for c in countries],
             default_country=_likely_country(rows, candidates),
+            default_countries=_countries_named(rows, {c.code: c.pk for c in countries}),
         )
         if request.method == "POST" and formset.is_valid():
             choices = formset.choices()
@@ -347,8 +354,32 @@ def _missing_permissions(user, choices):
     return [(action, model) for action, model in needed if not _has_perm(user, action, model)]
 
 
+def _countries_named(mentions, country_pks):
+    """{organization mention's key: country} where its own name tells the country.
+
+    The legal form or kind of body may ("ТОО …", "Акимат …": Kazakhstan), or a region in
+    the name ("Промышленный кластер Татарстана"): theirs is surer than any other guess.
+    """
+    organizations = [m for m in mentions if m.type == ORGANIZATION]
+    regions = [
+        (r, [r.name], [])
+        for r in Region.objects.only("name", "capital", "country", "slug", "state")
+    ]
+    as_places = [Mention(type=PLACE, normal=m.normal, surfaces=[m.normal]) for m in organizations]
+    named = rank(as_places, {PLACE: regions}, limit=1)
+    countries = {}
+    for mention, place in zip(organizations, as_places, strict=True):
+        region = named[place.key]
+        if mention.country in country_pks:
+            countries[mention.key] = country_pks[mention.country]
+        elif region and region[0].score >= 0.6:
+            countries[mention.key] = region[0].record.country_id
+    return countries
+
+
 def _likely_country(mentions, candidates):
-    """A new organization most likely lies in the country of the first region mentioned."""
+    """A new organization whose name tells no country most likely lies in the country of
+    the first region mentioned."""
     for mention in mentions:
         if mention.type == PLACE and candidates.get(mention.key):
             return candidates[mention.key][0].record.country_id

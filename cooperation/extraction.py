@@ -24,6 +24,7 @@ from .models import Citation, Organization, Person, PublicationState, Region
 PERSON, ORGANIZATION, PLACE, DATE = "person", "organization", "place", "date"
 # What an editor's "create a draft" makes of a mention of each type.
 CREATES = {PERSON: Person, ORGANIZATION: Organization, PLACE: Region}
+POSITION = "position"
 
 # Longer than any news article by far; natasha needs about a second per 30,000 characters.
 MAX_TEXT_LENGTH = 300_000
@@ -84,15 +85,32 @@ class Mention:
     patronymic: str = ""
     # Dates: (year, month, day), any of them None when the text does not give it.
     date: tuple = ()
+    # Organizations: the legal form split off the name, and the kind and country (ISO code)
+    # the name proposes, "" when it proposes none.
+    legal_form: str = ""
+    kind: str = ""
+    country: str = ""
+    # Where it occurs: [(surface, start)].
+    spans: list = field(default_factory=list)
+    # Positions: `normal` is the title ("губернатор"), `person` the holder's name and `of`
+    # the organization or region the post is in, as their own mentions name them;
+    # `person_key` and `of_key` are those mentions' keys.
+    person: str = ""
+    of: str = ""
+    person_key: str = ""
+    of_key: str = ""
 
     @property
     def key(self):
         """Identifies the mention within one text, so that a confirmed choice finds it again."""
+        if self.type == POSITION:
+            return f"{self.type}:{self.person_key}:{self.normal}:{self.of_key}"
         return f"{self.type}:{self.normal}"
 
     def add(self, surface, start, sentence):
         if surface not in self.surfaces:
             self.surfaces.append(surface)
+        self.spans.append((surface, start))
         if not self.count or start < self.start:
             self.start, self.sentence = start, sentence
         self.count += 1
@@ -105,61 +123,48 @@ def plain_text(text):
 
 
 def extract_mentions(text):
-    """The people, organizations, places and dates a Russian text mentions, in text order."""
+    """The people, organizations, places, positions and dates a Russian text mentions.
+
+    A list of `Mention` in text order. Each line of the text is analysed on its own, so a
+    headline never runs into the paragraph after it. Organizations carry `legal_form` (split
+    off their `normal` name) and the `kind` and `country` their name proposes
+    (`propose_kind_and_country`). A position (type "position") is a title written before a
+    person's name with what it is held in: "губернатора Оренбургской области Евгения
+    Солнцева" gives `normal` "губернатор", `person` "Евгений Солнцев", `of` "Оренбургской
+    области", and `person_key` / `of_key`, the keys of the person's mention and of the
+    organization's or place's mention in the same list.
+    """
     text = text[:MAX_TEXT_LENGTH]
     if not text.strip():
         return []
     nlp = _natasha()
-    from natasha import Doc  # imported by _natasha() already: a lookup, not a second load
-
-    doc = Doc(text)
-    doc.segment(nlp["segmenter"])
-    doc.tag_morph(nlp["morph_tagger"])
-    doc.tag_ner(nlp["ner_tagger"])
-    sentences = [(s.start, s.stop, s.text) for s in doc.sents]
+    sentences, found = [], []
+    for line in re.finditer(r"[^\n]+", text):
+        if line.group().strip():
+            found += _named(line.group(), line.start(), nlp, sentences)
 
     def sentence_at(offset):
         return next((s for start, stop, s in sentences if start <= offset < stop), "")
 
-    found = []  # (type, surface, start, normal, name parts)
-    spans = list(doc.spans)
-    skip = set()
-    for i, span in enumerate(spans):
-        if i in skip:
-            continue
-        kind = _NER_TYPES.get(span.type)
-        if kind is None:
-            continue
-        span.normalize(nlp["morph_vocab"])
-        if kind == PERSON:
-            for tokens in _split_people(span.tokens, nlp["morph_vocab"]):
-                surface = text[tokens[0].start : tokens[-1].stop]
-                parts = _person_name(tokens, nlp["morph_vocab"])
-                found.append((kind, surface, tokens[0].start, parts))
-            continue
-        surface, normal = span.text, span.normal or span.text
-        following = spans[i + 1] if i + 1 < len(spans) else None
-        if (
-            kind == ORGANIZATION
-            and following is not None
-            and following.type == "LOC"
-            and not text[span.stop : following.start].strip()
-        ):
-            # "Госсовета РТ", "ТПП Татарстана": the place belongs to the organization's name
-            # and stays in its case there.
-            surface = text[span.start : following.stop]
-            normal = f"{normal} {following.text}"
-            skip.add(i + 1)
-        found.append((kind, surface, span.start, normal))
-
-    taken = [(span.start, span.stop) for span in spans]
+    patterned = _patterned(text, nlp["morph_vocab"])
+    taken = [(f[2], f[2] + len(f[1])) for f in patterned]
+    found = [f for f in found if not _overlaps(f[2], f[2] + len(f[1]), taken)] + patterned
+    taken += [(f[2], f[2] + len(f[1])) for f in found]
     for match in _QUOTED_NAME.finditer(text):
         start, stop = match.span(1)
-        if not any(a < stop and start < b for a, b in taken):
+        if not _overlaps(start, stop, taken):
             # Russian news quote the names of companies the tagger does not know
             # («Казанькомпрессормаш»); quoted speech is longer than a name.
             found.append((ORGANIZATION, match.group(1), start, match.group(1)))
     mentions = _group(found, sentence_at)
+    for mention in mentions.values():
+        if mention.type == ORGANIZATION:
+            mention.legal_form, mention.normal = split_legal_form(mention.normal)
+            mention.kind, mention.country = propose_kind_and_country(
+                mention.normal, mention.legal_form
+            )
+    for position in _positions(text, list(mentions.values()), nlp["morph_vocab"], sentence_at):
+        mentions.setdefault(position.key, position)  # an akimat the text also names stays
     for match in nlp["dates"](text):
         fact = match.fact
         if not fact.month and not fact.day:
@@ -171,6 +176,225 @@ def extract_mentions(text):
         )
         mention.add(text[match.start : match.stop], match.start, sentence_at(match.start))
     return sorted(mentions.values(), key=lambda m: m.start)
+
+
+def _overlaps(start, stop, spans):
+    return any(a < stop and start < b for a, b in spans)
+
+
+def _named(line, offset, nlp, sentences):
+    """What the tagger finds in one line: [(type, surface, start, normal or name parts)]."""
+    from natasha import Doc  # imported by _natasha() already: a lookup, not a second load
+
+    doc = Doc(line)
+    doc.segment(nlp["segmenter"])
+    doc.tag_morph(nlp["morph_tagger"])
+    doc.tag_ner(nlp["ner_tagger"])
+    sentences += [(offset + s.start, offset + s.stop, s.text) for s in doc.sents]
+    found = []
+    spans = list(doc.spans)
+    skip = set()
+    for i, span in enumerate(spans):
+        if i in skip:
+            continue
+        kind = _NER_TYPES.get(span.type)
+        if kind is None:
+            continue
+        span.normalize(nlp["morph_vocab"])
+        if kind == PERSON:
+            tokens = list(span.tokens)
+            while len(tokens) > 1 and _TITLE_WORD.fullmatch(tokens[0].text):
+                tokens.pop(0)  # "Аким Асхат Шахаров" at the start of a sentence
+            for part in _split_people(tokens, nlp["morph_vocab"]):
+                surface = line[part[0].start : part[-1].stop]
+                parts = _person_name(part, nlp["morph_vocab"])
+                found.append((kind, surface, offset + part[0].start, parts))
+            continue
+        surface, normal = span.text, span.normal or span.text
+        if kind == PLACE:
+            # The tagger declines only the adjective: "Павлодарская области".
+            normal = re.sub(r"(?<=ая) (области|республики)$", lambda m: " " + _lemma(m[1]), normal)
+        following = spans[i + 1] if i + 1 < len(spans) else None
+        if (
+            kind == ORGANIZATION
+            and following is not None
+            and following.type == "LOC"
+            and not line[span.stop : following.start].strip()
+        ):
+            # "Госсовета РТ", "ТПП Татарстана": the place belongs to the organization's name
+            # and stays in its case there.
+            surface = line[span.start : following.stop]
+            normal = f"{normal} {following.text}"
+            skip.add(i + 1)
+        found.append((kind, surface, offset + span.start, normal))
+    return found
+
+
+# --- what patterns find better than the tagger -------------------------------------------------
+
+# What a body is "of": a region, a republic, a city, or their abbreviation (РТ, ЗКО).
+_OF_REGION = (
+    r"(?:[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?:ой|ей)\s+(?:области|края)"
+    r"|(?:области|края)\s+[А-ЯЁ][а-яё]+"
+    r"|[Рр]еспублики(?:\s+[А-ЯЁ][а-яё]+)?"
+    r"|города\s+[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+    r"|[А-ЯЁ][а-яё]+стана\b"
+    r"|[А-ЯЁ]{2,4}\b)"
+)
+_BODY = re.compile(
+    r"(?<![\w-])(?:"
+    r"[Пп]ресс-служб[аыеуо]й?\s+(?:[Гг]убернатора|[Гг]лавы|[Пп]равительства|[Рр]аиса|[Аа]кима"
+    r"|[Аа]кимата|[Пп]резидента|[Мм]эра|[Мм]эрии|[Аа]дминистрации)"
+    r"|[Пп]равительств(?:о|а|у|ом|е)"
+    r"|[Аа]кимат(?:а|у|ом|е)?"
+    r"|[Аа]дминистраци(?:я|и|ю|ей)"
+    r"|[Мм]эри(?:я|и|ю|ей)"
+    r"|[Пп]алат(?:а|ы|е|у|ой)\s+предпринимателей"
+    r"|(?:[А-ЯЁа-яё]+(?:ый|ой|ий|ого|ому|ым|ом)\s+)?кластер(?:а|у|ом|е)?(?:\s+[а-яё]+){0,4}?"
+    r")\s+" + _OF_REGION
+)
+_PERSON_INITIALS = re.compile(
+    r"(?<![\w.])([А-ЯЁ])\.\s?([А-ЯЁ])\.\s?([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)"
+)
+_LEGAL_FORM_NAME = re.compile(
+    r"(?<![\w-])(ООО|ОАО|ПАО|ЗАО|НАО|АО|ТОО|АНО|ГУП|ФГУП|МУП|АНО)\s+[«„\"]"
+    r"([^«»„“”\"\n]{1,120})[»“”\"]"
+)
+
+
+def _patterned(text, morph_vocab):
+    """Government bodies, people written with initials and companies after a legal form."""
+    found = []
+    for match in _BODY.finditer(text):
+        found.append(
+            (ORGANIZATION, match.group(), match.start(), _body_nominative(match, morph_vocab))
+        )
+    for match in _LEGAL_FORM_NAME.finditer(text):
+        if not _overlaps(match.start(), match.end(), [(f[2], f[2] + len(f[1])) for f in found]):
+            name = f"{match.group(1)} «{match.group(2).strip()}»"
+            found.append((ORGANIZATION, match.group(), match.start(), name))
+    for match in _PERSON_INITIALS.finditer(text):
+        first, patronymic, last = match.groups()
+        found.append(
+            (
+                PERSON,
+                match.group(),
+                match.start(),
+                (f"{first}.", f"{patronymic}.", _surname(last, morph_vocab)),
+            )
+        )
+    return found
+
+
+def _body_nominative(match, morph_vocab):
+    """ "Акиматом ЗКО" → "Акимат ЗКО": the words up to the first noun agree, the rest stays."""
+    name = " ".join(_to_nominative(match.group().split(), morph_vocab))
+    return name[:1].upper() + name[1:]
+
+
+_UD_GENDERS = {"masc": "Masc", "femn": "Fem", "neut": "Neut"}
+
+
+def _to_nominative(words, morph_vocab):
+    """The words up to the first noun put in the nominative singular, agreeing with it."""
+    parses = []
+    for word in words:
+        parse = next((p for p in morph_vocab.parse(word) if p.tag.POS in {"NOUN", "ADJF"}), None)
+        parses.append(parse)
+        if parse is None or parse.tag.POS == "NOUN":
+            break
+    head = parses[-1]
+    gender = _UD_GENDERS.get(head.tag.gender) if head and head.tag.POS == "NOUN" else None
+    normal = []
+    for word, parse in zip(words, parses, strict=False):
+        grams = {"Nom", "Sing"} | ({gender} if gender and parse.tag.POS == "ADJF" else set())
+        inflected = parse.inflect(grams) if parse else None
+        normal.append(_capitalized_like(word, inflected.word) if inflected else word)
+    return normal + words[len(parses) :]
+
+
+def _surname(word, morph_vocab):
+    parse = next((p for p in morph_vocab.parse(word) if "Surn" in p.tag.grammemes), None)
+    inflected = parse.inflect({"Nom"}) if parse else None
+    return _capitalized_like(word, inflected.word) if inflected else word
+
+
+# A post as the press writes it before a name: "губернатора", "заместитель председателя".
+_TITLE_WORD = re.compile(
+    r"(?:[Вв]ице-|[Вв]рио\s+)?(?:[Гг]убернатор|[Аа]ким|[Гг]лав|[Рр]аис|[Пп]резидент|[Пп]редседател"
+    r"|[Дд]иректор|[Гг]ендиректор|[Мм]инистр|[Рр]ектор|[Мм]эр|[Рр]уководител|[Пп]редправления"
+    r"|[Зз]ампредседателя|[Зз]аместител)[а-яё]*"
+)
+_TITLE = re.compile(
+    r"(?:(?:[Пп]ерв|[Гг]енеральн|[Ии]сполнительн)[а-яё]+\s+)?"
+    + _TITLE_WORD.pattern
+    + r"(?:\s+(?:председателя|акима|губернатора|министра|директора|правления|филиала))?"
+    r"(?:\s+[а-яё]+,?){0,4}\s+$"
+)
+
+
+def _positions(text, mentions, morph_vocab, sentence_at):
+    """Titles before a name with the organization or place they are held in, and the akimat
+    of an akim of a region."""
+    spans = sorted(
+        (start, start + len(surface), mention)
+        for mention in mentions
+        if mention.type in (ORGANIZATION, PLACE, PERSON)
+        for surface, start in mention.spans
+    )
+    positions = []
+    for i, (start, _stop, person) in enumerate(spans):
+        if person.type != PERSON:
+            continue
+        found = None
+        j = i - 1
+        while j >= 0 and spans[j][2].type != PERSON and _adjacent(text, spans[j], start):
+            title = _TITLE.search(text[max(0, spans[j][0] - 120) : spans[j][0]])
+            if title and "\n" not in title.group():
+                found = spans[j], title
+                break
+            if not _COUNTRY.fullmatch(spans[j][2].normal):
+                break
+            # "акимом Атырауской области Казахстана Сериком Шапкеновым"
+            start, j = spans[j][0], j - 1
+        if found is None:
+            continue
+        (_start, stop, of), title = found
+        normal = _title_nominative(title.group().split(), morph_vocab)
+        position = Mention(
+            type=POSITION,
+            normal=normal,
+            person=person.normal,
+            of=of.normal,
+            person_key=person.key,
+            of_key=of.key,
+        )
+        position.add(text[_start - len(title.group()) : start], _start, sentence_at(_start))
+        positions.append(position)
+        where = text[_start:stop]
+        if normal == "аким" and of.type == PLACE and _REGION_GENITIVE.fullmatch(where):
+            # An akim heads an akimat, the body that signs a region's agreements.
+            body = Mention(type=ORGANIZATION, normal=f"Акимат {where}")
+            body.kind, body.country = propose_kind_and_country(body.normal)
+            body.add(position.surfaces[0], position.start, position.sentence)
+            positions.append(body)
+    return positions
+
+
+_COUNTRY = re.compile(r"Казахстан|Россия|Беларусь|РК|РФ")
+
+
+def _adjacent(text, span, start):
+    return not text[span[1] : start].strip()
+
+
+_REGION_GENITIVE = re.compile(
+    r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?:ой|ей)\s+области|области\s+[А-ЯЁ][а-яё]+"
+)
+
+
+def _title_nominative(words, morph_vocab):
+    return " ".join(_to_nominative(words, morph_vocab)).lower().rstrip(",")
 
 
 def _group(found, sentence_at):
@@ -202,7 +426,46 @@ def _group(found, sentence_at):
         key = f"{kind}:{' '.join(lemmas(normal))}"
         mention = mentions.setdefault(key, Mention(type=kind, normal=normal))
         mention.add(surface, start, sentence_at(start))
+    organizations = {k: m for k, m in mentions.items() if m.type == ORGANIZATION}
+    for key, short in organizations.items():
+        full = next(
+            (
+                m
+                for k, m in organizations.items()
+                if k != key and k in mentions and _abbreviates(short.normal, m.normal)
+            ),
+            None,
+        )
+        if full is not None:
+            # "ТПП РТ" and "Торгово-промышленная палата (ТПП) РТ": one organization.
+            del mentions[key]
+            full.normal = _name_variants(full.normal)[-2 if "(" in full.normal else 0].strip()
+            full.normal = re.sub(r"\s+", " ", full.normal)
+            for surface, start in short.spans:
+                full.add(surface, start, sentence_at(start))
     return {m.key: m for m in mentions.values()}
+
+
+def _abbreviates(short, full):
+    """Whether `short` is `full` with some words abbreviated: "ТПП РТ", "Торгово-промышленная
+    палата (ТПП) РТ" or "Торгово-промышленная палата Республики Татарстан"."""
+    words = [w for w in _QUOTES.sub(" ", short).split()]
+    if not any(w.isupper() and len(w) > 1 for w in words):
+        return False
+    targets = [lemmas(variant) for variant in _name_variants(full)]
+    return any(_expands(lemmas(short), target) for target in targets if target)
+
+
+def _expands(short, full):
+    if not short or not full:
+        return not short and not full
+    if short[0] == full[0] and _expands(short[1:], full[1:]):
+        return True
+    for k in range(2, min(len(full), 6) + 1):
+        initials = "".join(part[0] for word in full[:k] for part in word.split("-") if part)
+        if initials == short[0] and _expands(short[1:], full[k:]):
+            return True
+    return False
 
 
 # --- people's names --------------------------------------------------------------------------
@@ -218,6 +481,7 @@ _OC_CASES = {
 _NAME_GRAMMEMES = {"Name", "Surn", "Patr"}
 _PATRONYMIC = re.compile(r"(вич|вна|чна|ична|оглы|улы|кызы)$", re.IGNORECASE)
 _SURNAME_INS = re.compile(r"(ов|ев|ёв|ин|ын)ым$", re.IGNORECASE)
+_SURNAME_GEN = re.compile(r"(ов|ев|ёв|ин|ын)а$", re.IGNORECASE)
 # How names of the regular Russian declension end in each case, and their nominative ending.
 _ENDINGS = {
     "Masc": {
@@ -248,6 +512,13 @@ def _is_first_name(word, morph_vocab):
     return any("Name" in p.tag and p.score > 0.3 for p in morph_vocab.parse(word))
 
 
+def _is_female_name(word, morph_vocab):
+    return any(
+        "Name" in p.tag and "femn" in p.tag and p.tag.case == "nomn"
+        for p in morph_vocab.parse(word)
+    )
+
+
 def _person_name(tokens, morph_vocab):
     """(first name, patronymic, last name) in the nominative."""
     words = [t.text for t in tokens]
@@ -269,6 +540,13 @@ def _name_case(tokens, morph_vocab):
     gender = next((t.feats.get("Gender") for t in tokens if t.feats.get("Gender")), "Masc")
     if any(_SURNAME_INS.search(t.text) for t in tokens):
         return "ablt", "Masc"
+    if (
+        len(tokens) >= 2
+        and _SURNAME_GEN.search(tokens[-1].text)
+        and tokens[0].text.endswith("а")
+        and not _is_female_name(tokens[0].text, morph_vocab)
+    ):
+        return "gent", "Masc"  # "Асхата Шахарова": a man's name the dictionary lacks
     for token in tokens:
         cases = {
             p.tag.case
@@ -345,6 +623,9 @@ _GENERIC = {
 }
 
 
+_REGION_WORDS = {"область", "край", "район", "республика"}
+
+
 def _fold(word):
     return word.casefold().replace("ё", "е")
 
@@ -370,6 +651,42 @@ def split_legal_form(name):
     if len(words) > 1 and _fold(words[0]) in _LEGAL_FORMS:
         return words[0], _QUOTES.sub("", " ".join(words[1:])).strip()
     return "", name
+
+
+# What an organization's name or legal form says of its kind and country, first match wins:
+# (pattern on the name's lemmas or legal form, kind, country code or "").
+_KIND_AND_COUNTRY = [
+    (r"^тоо$", "enterprise", "KZ"),
+    (r"^(ооо|оао|пао|зао|нао|ао|ип)$", "enterprise", ""),
+    (r"\bпресс-служба\b.*\b(аким|акимат)\b", "government_body", "KZ"),
+    (r"\bпресс-служба\b", "government_body", ""),
+    (r"\bмаслихат\b", "legislature", "KZ"),
+    (r"\b(акимат|аким)\b", "government_body", "KZ"),
+    (r"\bпалата предприниматель\b", "chamber", "KZ"),
+    (r"\b(тпп|торгово-промышленный палата)\b", "chamber", ""),
+    (r"\bкластер\b", "cluster", ""),
+    (r"\b(облисполком)\b", "government_body", "BY"),
+    (r"\b(правительство|администрация|министерство|мэрия|кабинет|кабмин)\b", "government_body", ""),
+    (r"\b(дума|совет|госсовет|курултай|собрание|мажилис|сенат)\b", "legislature", ""),
+    (r"\b(университет|институт|академия|колледж)\b", "education", ""),
+    (r"\b(завод|комбинат|фабрика)\b", "enterprise", ""),
+]
+
+
+def propose_kind_and_country(name, legal_form=""):
+    """(kind, country code) an organization's name and legal form propose, "" for unknown.
+
+    "ТОО" is Kazakhstan's limited liability partnership, "Акимат …" a Kazakh executive body,
+    "ООО"/"АО"/"ПАО" a business; the country is left open where the name does not tell it.
+    """
+    kind = country = ""
+    for text in (_fold(legal_form), " ".join(lemmas(name))):
+        for pattern, proposed_kind, proposed_country in _KIND_AND_COUNTRY:
+            if text and re.search(pattern, text):
+                kind = kind or proposed_kind
+                country = country or proposed_country
+                break
+    return kind, country
 
 
 def _initials(name):
@@ -422,9 +739,17 @@ def _score(names, keys, initials, places_decide=False):
     best = 0.0
     for name in names:
         for variant in _name_variants(name):
-            words = frozenset(lemmas(variant))
+            ordered = lemmas(variant)
+            words = frozenset(ordered)
             if not words:
                 continue
+            # The region a name is of: "Атырауской" before "области", "Абай" after it.
+            regional = {
+                w
+                for a, b in zip(ordered, ordered[1:], strict=False)
+                if {a, b} & _REGION_WORDS
+                for w in (a, b)
+            }
             if words in keys:
                 return 1.0
             abbreviation = _abbreviation(variant)
@@ -436,7 +761,9 @@ def _score(names, keys, initials, places_decide=False):
                     continue
                 # Sharing only a place ("Промышленный Татарстан", "Госсовет Татарстана") does
                 # not make two organizations one; for places the place is the point.
-                if not places_decide and all(_is_place(w) for w in specific & key):
+                # Nor does a region's adjective ("Акимат Павлодарской области" is not the
+                # "Торгово-промышленная палата Павлодарской области").
+                if not places_decide and all(_is_place(w) or w in regional for w in specific & key):
                     continue
                 best = max(best, 0.6)
     return best

@@ -180,7 +180,16 @@ class MentionForm(forms.Form):
     )
     country = forms.TypedChoiceField(label=_("country"), required=False, coerce=int)
 
-    def __init__(self, *args, mention, candidates, countries, default_country=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        mention,
+        candidates,
+        countries,
+        default_country=None,
+        default_countries=None,
+        **kwargs,
+    ):
         self.mention, self.candidates = mention, candidates
         best = candidates[0] if candidates else None
         if best and best.score >= (0.9 if mention.type == PLACE else 0.6):
@@ -191,6 +200,7 @@ class MentionForm(forms.Form):
         else:
             action = CREATE
         legal_form, name = split_legal_form(mention.normal)
+        legal_form = mention.legal_form or legal_form
         kwargs["initial"] = {
             "key": mention.key,
             "action": action,
@@ -199,8 +209,8 @@ class MentionForm(forms.Form):
             "last_name": mention.last_name,
             "name": name,
             "legal_form": legal_form,
-            "kind": Organization.Kind.OTHER,
-            "country": default_country,
+            "kind": mention.kind or Organization.Kind.OTHER,
+            "country": (default_countries or {}).get(mention.key, default_country),
             **kwargs.get("initial", {}),
         }
         super().__init__(*args, **kwargs)
@@ -287,9 +297,19 @@ class MentionForm(forms.Form):
 
 
 class BaseMentionFormSet(forms.BaseFormSet):
-    def __init__(self, *args, mentions, candidates, countries, default_country=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        mentions,
+        candidates,
+        countries,
+        default_country=None,
+        default_countries=None,
+        **kwargs,
+    ):
         self.mentions, self.candidates = mentions, candidates
         self.countries, self.default_country = countries, default_country
+        self.default_countries = default_countries or {}
         super().__init__(*args, **kwargs)
 
     def total_form_count(self):
@@ -310,6 +330,7 @@ class BaseMentionFormSet(forms.BaseFormSet):
             "candidates": self.candidates.get(mention.key, []),
             "countries": self.countries,
             "default_country": self.default_country,
+            "default_countries": self.default_countries,
         }
 
     def choices(self):

@@ -96,7 +96,13 @@ def test_confirming_creates_drafts_that_cite_the_source(client, editor, visit):
     page = client.get(_url(visit))
     rows = _rows(page)
     assert rows["Ерлан Жаксыбеков"]["action"].value() == "create"
-    assert rows["АО «Камский литейный завод»"]["name"].value() == "Камский литейный завод"
+    plant_form = rows["Камский литейный завод"]
+    assert (plant_form["name"].value(), plant_form["legal_form"].value()) == (
+        "Камский литейный завод",
+        "АО",
+    )
+    # The legal form proposes a business; the kind of body, its country.
+    assert plant_form["kind"].value() == "enterprise"
     data = _post_data(page, **{"Промышленный Татарстан": {"action": "ignore"}})
     response = client.post(_url(visit), data)
     assert response.status_code == 302
@@ -237,3 +243,19 @@ def test_a_mention_is_linked_to_a_record_found_by_name_when_none_was_suggested(
     assert response.status_code == 302
     assert not Person.objects.filter(last_name="Жаксыбеков").exists()
     assert visit in [c.source for c in ageev.citations.all()]
+
+
+def test_a_new_organization_gets_the_country_its_name_tells(client, editor):
+    text = (
+        "Аким Атырауской области посетил Казань. Директор ТОО «Атырау Нефтемаш» Ерлан Сарсенов "
+        "выступил в промышленном кластере Татарстана."
+    )
+    source = Source.objects.create(title="Визит", text=text)
+    rows = _rows(client.get(_url(source)))
+    kazakhstan, russia = (Country.objects.get(code=code).pk for code in ("KZ", "RU"))
+    company = rows["Атырау Нефтемаш"]
+    assert (company["legal_form"].value(), company["country"].value()) == ("ТОО", kazakhstan)
+    # Not Kazakhstan, the country of the first region the text mentions: Tatarstan's.
+    assert rows["Промышленный кластер Татарстана"]["country"].value() == russia
+    assert rows["Промышленный кластер Татарстана"]["kind"].value() == "cluster"
+    assert not any(form.mention.type == "position" for form in rows.values())

@@ -52,3 +52,18 @@ def test_the_command_prints_precision_and_recall_per_kind():
 def test_a_missing_data_file_is_an_error():
     with pytest.raises(CommandError, match="No such data file"):
         call_command("extraction_score", "data/articles/no-such-article")
+
+
+HELD_OUT = Path(settings.BASE_DIR) / "tests" / "data" / "extraction" / "heldout"
+
+
+def test_articles_the_extraction_was_not_tuned_on_meet_the_aim():
+    out = StringIO()
+    call_command("extraction_score", str(HELD_OUT), stdout=out)
+    totals = out.getvalue().split("== total of 4 articles\n")[1].splitlines()
+    figures = {
+        line.split(":")[0]: [float(x.split()[-1]) for x in line.split(";")[1].split(",")]
+        for line in totals
+    }
+    assert min(figures["people"]) >= 0.95
+    assert min(figures["organizations"]) >= 0.9

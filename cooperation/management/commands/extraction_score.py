@@ -1,4 +1,7 @@
-"""How well extraction finds an article's people and organizations.
+"""How well extraction finds an article's people, organizations and positions.
+
+    python manage.py extraction_score data/articles/2025-02-21-minnikhanov-shapkenov
+    python manage.py extraction_score tests/data/extraction/heldout   # a folder: with totals
 
 The article's reviewed data file (data/articles/<name>.yaml) is the gold standard: the
 people, organizations and regions listed there are what the text mentions. Every mention
@@ -13,9 +16,11 @@ review screen uses:
   (needs the article loaded with `manage.py load_articles`).
 
 Precision is the share of mentions that name a gold entity, recall the share of gold
-entities found.
+entities found. A position (a person's `positions` in the data file) is found when a
+position mention names both the person and the organization or region the post is held in.
 """
 
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -26,13 +31,18 @@ from cooperation.extraction import (
     ORGANIZATION,
     PERSON,
     PLACE,
+    POSITION,
     extract_mentions,
     match_mentions,
     rank,
 )
 from cooperation.models import Organization, Person, Region
 
-SCORED = [(PERSON, "people", Person), (ORGANIZATION, "organizations", Organization)]
+SCORED = [
+    (PERSON, "people", Person),
+    (ORGANIZATION, "organizations", Organization),
+    (POSITION, "positions", None),
+]
 REPORTED = [*SCORED, (PLACE, "regions", Region)]
 
 
@@ -67,8 +77,10 @@ def score(text, data, threshold=0.6):
     database_ranked = match_mentions(
         [m for m in mentions if m.type in {k for k, *_ in REPORTED}], limit=1
     )
-    result = {}
+    result = {POSITION: _score_positions(mentions, data, gold_ranked, threshold)}
     for kind, _label, _model in REPORTED:
+        if kind == POSITION:
+            continue
         gold = pool[kind] if kind == PERSON else [r for r, *_ in pool[kind]]
         slugs = {g.slug for g in gold}
         of_kind = [m for m in mentions if m.type == kind]
@@ -98,6 +110,64 @@ def score(text, data, threshold=0.6):
     return result
 
 
+def _score_positions(mentions, data, gold_ranked, threshold):
+    """Positions are right when both the person and what they hold a post in are right.
+
+    A gold position is (person, organization or region) from the data file's people; a
+    position mention names the person's mention and the mention of what the post is "of".
+    """
+    gold = {
+        (person["slug"], place)
+        for person in data.get("people", [])
+        for position in person.get("positions", [])
+        for place in [position.get("organization") or position.get("region")]
+        if place
+    }
+    accepted = {
+        (person["slug"], slug)
+        for person in data.get("people", [])
+        for position in person.get("positions", [])
+        for slug in (position.get("organization"), position.get("region"))
+        if slug
+    }
+
+    def best(key):
+        ranked = gold_ranked.get(key) or []
+        return ranked[0].record.slug if ranked and ranked[0].score >= threshold else None
+
+    of_kind = [m for m in mentions if m.type == POSITION]
+    found, spurious = set(), []
+    for mention in of_kind:
+        pair = (best(mention.person_key), best(mention.of_key))
+        if pair in accepted:
+            person_slug = pair[0]
+            found |= {g for g in gold if g[0] == person_slug}
+        else:
+            spurious.append(f"{mention.person} – {mention.normal} – {mention.of}")
+    correct = len(of_kind) - len(spurious)
+    return {
+        "gold": len(gold),
+        "mentions": len(of_kind),
+        "found": sorted(f"{p}@{o}" for p, o in found),
+        "matched": [],
+        "missed": sorted(f"{p}@{o}" for p, o in gold - found),
+        "spurious": spurious,
+        "precision": correct / len(of_kind) if of_kind else 0.0,
+        "recall": len(found) / len(gold) if gold else 0.0,
+    }
+
+
+def data_files(paths):
+    """The data files named, or found in the folders named, in order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(path.glob("*.yaml"))
+        elif path.suffix == ".yaml":
+            yield path
+        else:
+            yield path.with_name(path.name + ".yaml")
+
+
 class Command(BaseCommand):
     help = (
         "Measure extraction on an article against its reviewed data file: found, matched, "
@@ -106,21 +176,44 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "article",
+            "articles",
+            nargs="+",
             type=Path,
-            help="The article's data file, with or without .yaml "
-            "(e.g. data/articles/2025-02-21-minnikhanov-shapkenov).",
+            help="Articles' data files, with or without .yaml "
+            "(e.g. data/articles/2025-02-21-minnikhanov-shapkenov), or folders of them.",
         )
 
-    def handle(self, *args, article, **options):
-        path = article if article.suffix == ".yaml" else article.with_name(article.name + ".yaml")
-        if not path.is_file():
-            raise CommandError(f"No such data file: {path}")
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        text_path = path.with_name(data["source"].get("text_file", path.stem + ".txt"))
-        if not text_path.is_file():
-            raise CommandError(f"No such text file: {text_path}")
-        result = score(text_path.read_text(encoding="utf-8"), data)
+    def handle(self, *args, articles, **options):
+        paths = list(data_files(articles))
+        totals = {kind: Counter() for kind, *_ in SCORED}
+        for path in paths:
+            if not path.is_file():
+                raise CommandError(f"No such data file: {path}")
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            text_path = path.with_name(data["source"].get("text_file", path.stem + ".txt"))
+            if not text_path.is_file():
+                raise CommandError(f"No such text file: {text_path}")
+            result = score(text_path.read_text(encoding="utf-8"), data)
+            if len(paths) > 1:
+                self.stdout.write(f"== {path.stem}")
+            self._report(result)
+            for kind, counts in totals.items():
+                counts["gold"] += result[kind]["gold"]
+                counts["mentions"] += result[kind]["mentions"]
+                counts["found"] += len(result[kind]["found"])
+                counts["correct"] += result[kind]["mentions"] - len(result[kind]["spurious"])
+        if len(paths) > 1:
+            self.stdout.write(f"== total of {len(paths)} articles")
+            for kind, label, _model in SCORED:
+                counts = totals[kind]
+                precision = counts["correct"] / counts["mentions"] if counts["mentions"] else 0
+                recall = counts["found"] / counts["gold"] if counts["gold"] else 0
+                self.stdout.write(
+                    f"{label}: {counts['mentions']} mentions, {counts['gold']} in the data "
+                    f"files; precision {precision:.2f}, recall {recall:.2f}"
+                )
+
+    def _report(self, result):
         for kind, label, _model in REPORTED:
             counts = result[kind]
             self.stdout.write(
