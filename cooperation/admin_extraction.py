@@ -9,6 +9,7 @@ form filled in with what the source's records and text give, citing the source.
 """
 
 import datetime as dt
+import re
 from functools import partial
 
 from django.contrib import messages
@@ -21,8 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .admin_review import is_locked
 from .dates import date_in_text, relative_dates
@@ -34,8 +34,10 @@ from .extraction import (
     ORGANIZATION,
     PERSON,
     PLACE,
+    POSITION,
     Mention,
     extract_mentions,
+    lemmas,
     match_mentions,
     mentions_confirm,
     plain_text,
@@ -132,7 +134,8 @@ class SourceExtractionMixin:
             return redirect
         mentions = extract_mentions(plain_text(source.text))
         dates = [m for m in mentions if m.type == DATE]
-        # Positions are for the screen that records posts; here people, bodies and places.
+        # Positions are not rows: a post is recorded when its holder and what it is held in
+        # are (mentions_confirm).
         rows = [m for m in mentions if m.type in (PERSON, ORGANIZATION, PLACE)]
         candidates = match_mentions(rows)
         countries = Country.objects.all()
@@ -161,7 +164,11 @@ class SourceExtractionMixin:
                 missing = _missing_permissions(request.user, choices)
                 if missing:
                     raise PermissionDenied
-                created, linked = mentions_confirm(source=source, choices=choices)
+                created, linked = mentions_confirm(
+                    source=source,
+                    choices=choices,
+                    positions=[m for m in mentions if m.type == POSITION],
+                )
                 messages.success(
                     request,
                     _("%(created)s and %(linked)s, all citing this source.")
@@ -206,9 +213,9 @@ class SourceExtractionMixin:
 
 # What can be drafted from a source: {URL name: (model, the source page's link to it)}.
 DRAFTS_FROM_SOURCE = {
-    "delegation": (Delegation, _lazy("Add a delegation from this source")),
-    "event": (Event, _lazy("Add an event from this source")),
-    "agreement": (Agreement, _lazy("Add an agreement from this source")),
+    "delegation": (Delegation, gettext_lazy("Add a delegation from this source")),
+    "event": (Event, gettext_lazy("Add an event from this source")),
+    "agreement": (Agreement, gettext_lazy("Add an agreement from this source")),
 }
 
 
@@ -248,7 +255,11 @@ def _draft_params(model, source):
         if dated:
             params["start_date"], params["start_precision"] = dated
     elif model is Delegation:
-        params.update(_delegation_params(people, organizations, _cited(source, Region)))
+        params.update(
+            _delegation_params(
+                people, organizations, _cited(source, Region), plain_text(source.text)
+            )
+        )
         if dated:
             params["start_date"], params["start_precision"] = dated
     elif model is Agreement:
@@ -265,37 +276,46 @@ def _draft_params(model, source):
     return params
 
 
-def _delegation_params(people, organizations, regions):
-    """The first person named leads the delegation from the region of the post they hold;
-    it goes to the first other region the source cites. Members are the others holding
-    posts in the home region, organizations those of the home region."""
+def _delegation_params(people, organizations, regions, text):
+    """Who travelled where. The home region is the one the text names after "делегация"
+    ("делегация Актюбинской области"), else that of the post the first person named holds;
+    the host is the first other region the source cites. The head is the first person
+    named who holds a post in the home region, members the others who do, organizations
+    those of the home region."""
     posts = _current_posts(people)
-    head = next((person for person in people if person.pk in posts), None)
-    if head is None:
+    home_region = _travelling_region(text, regions)
+    holders = [person for person in people if person.pk in posts]
+    if home_region is None and holders:
+        home_region = posts[holders[0].pk].place_region
+    if home_region is None:
         return {}
-    home = posts[head.pk]
-    params = {"head": head.pk}
-    if home.place_country_id:
-        params["home_country"] = home.place_country_id
-    if home.place_region_id:
-        params["home_region"] = home.place_region_id
-    host = next((region for region in regions if region.pk != home.place_region_id), None)
+    home = [p for p in holders if posts[p.pk].place_region_id == home_region.pk]
+    params = {"home_region": home_region.pk, "home_country": home_region.country_id}
+    if home:
+        params["head"] = home[0].pk
+        params["members"] = _ids(home[1:])
+    host = next((region for region in regions if region.pk != home_region.pk), None)
     if host is not None:
         params["host_region"] = host.pk
         params["host_country"] = host.country_id
-    params["members"] = _ids(
-        person
-        for person in people
-        if person != head
-        and person.pk in posts
-        and posts[person.pk].place_region_id == home.place_region_id
-    )
-    params["organizations"] = _ids(
-        organization
-        for organization in organizations
-        if home.place_region_id and organization.region_id == home.place_region_id
-    )
+    params["organizations"] = _ids(o for o in organizations if o.region_id == home_region.pk)
     return {name: value for name, value in params.items() if value != ""}
+
+
+_DELEGATION_OF = re.compile(r"(?i)делегаци\w*\s+(\w+(?:\s+\w+)?)")
+# Words every region's name shares with others: they say nothing of which region it is.
+_REGION_WORDS = {"область", "республика", "край", "округ", "автономный", "город"}
+
+
+def _travelling_region(text, regions):
+    """The cited region the text names right after "делегация", if any."""
+    for match in _DELEGATION_OF.finditer(text):
+        following = set(lemmas(match[1]))
+        for region in regions:
+            own = set(lemmas(region.name)) - _REGION_WORDS
+            if own and own <= following:
+                return region
+    return None
 
 
 def _parties(people, organizations):

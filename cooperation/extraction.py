@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils.html import strip_tags
 
 from . import search
-from .models import Citation, Organization, Person, PublicationState, Region
+from .models import Citation, Organization, Person, Position, PublicationState, Region
 
 PERSON, ORGANIZATION, PLACE, DATE = "person", "organization", "place", "date"
 # What an editor's "create a draft" makes of a mention of each type.
@@ -99,6 +99,9 @@ class Mention:
     of: str = ""
     person_key: str = ""
     of_key: str = ""
+    # Positions: the title as a post is recorded, with what it is held in as the text gives
+    # it ("аким Атырауской области").
+    title: str = ""
 
     @property
     def key(self):
@@ -372,6 +375,7 @@ def _positions(text, mentions, morph_vocab, sentence_at):
         position.add(text[_start - len(title.group()) : start], _start, sentence_at(_start))
         positions.append(position)
         where = text[_start:stop]
+        position.title = f"{normal} {where}"
         if normal == "аким" and of.type == PLACE and _REGION_GENITIVE.fullmatch(where):
             # An akim heads an akimat, the body that signs a region's agreements.
             body = Mention(type=ORGANIZATION, normal=f"Акимат {where}")
@@ -917,13 +921,16 @@ def quote_for(source, mention):
 
 
 @transaction.atomic
-def mentions_confirm(*, source, choices):
+def mentions_confirm(*, source, choices, positions=()):
     """Apply an editor's choices: [(mention, action, record or new record's fields)].
 
     New records are drafts that cite the source; linked records get a citation of the source
-    unless they already have one. Returns (created, linked) lists of records.
+    unless they already have one. Each of `positions` (position mentions) whose holder and
+    organization or region were linked or created becomes a draft post citing the source,
+    unless the person holds that post already. Returns (created, linked) lists of records.
     """
     created, linked = [], []
+    records = {}
     for mention, action, value in choices:
         if action == CREATE:
             record = CREATES[mention.type](state=PublicationState.DRAFT, **value)
@@ -935,13 +942,30 @@ def mentions_confirm(*, source, choices):
             linked.append(record)
         else:
             continue
-        Citation.objects.get_or_create(
-            source=source,
-            content_type=_content_type(record),
-            object_id=record.pk,
-            defaults={"quote": quote_for(source, mention)},
-        )
+        records[mention.key] = record
+        _cite(source, record, mention)
+    for mention in positions:
+        person, held_in = records.get(mention.person_key), records.get(mention.of_key)
+        if not isinstance(person, Person) or held_in is None or not mention.title:
+            continue
+        where = {"organization" if isinstance(held_in, Organization) else "region": held_in}
+        if Position.objects.filter(person=person, end_date__isnull=True, **where).exists():
+            continue
+        post = Position(person=person, title=mention.title, state=PublicationState.DRAFT, **where)
+        post.full_clean()
+        post.save()
+        created.append(post)
+        _cite(source, post, mention)
     return created, linked
+
+
+def _cite(source, record, mention):
+    Citation.objects.get_or_create(
+        source=source,
+        content_type=_content_type(record),
+        object_id=record.pk,
+        defaults={"quote": quote_for(source, mention)},
+    )
 
 
 def _content_type(record):
