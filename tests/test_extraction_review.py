@@ -1,9 +1,11 @@
 """The review screen: an editor links, creates or ignores what a source's text mentions."""
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django.core.management import call_command
 from django.urls import reverse
 
 from cooperation.models import (
@@ -11,6 +13,7 @@ from cooperation.models import (
     Country,
     Organization,
     Person,
+    Position,
     PublicationState,
     Region,
     Source,
@@ -259,3 +262,26 @@ def test_a_new_organization_gets_the_country_its_name_tells(client, editor):
     assert rows["Промышленный кластер Татарстана"]["country"].value() == russia
     assert rows["Промышленный кластер Татарстана"]["kind"].value() == "cluster"
     assert not any(form.mention.type == "position" for form in rows.values())
+
+
+def test_posts_the_text_names_become_draft_positions_of_the_confirmed_people(client, editor):
+    call_command("load_reference", stdout=StringIO())
+    text = (
+        Path(__file__).parent / "data/extraction/heldout/2025-03-orenburg-aktobe.txt"
+    ).read_text(encoding="utf-8")
+    source = Source.objects.create(title="Оренбург и Актобе", text=text)
+    page = client.get(_url(source))
+    assert client.post(_url(source), _post_data(page)).status_code == 302
+    posts = {
+        (p.person.last_name, p.title, str(p.organization or p.region))
+        for p in Position.objects.filter(citations__source=source)
+    }
+    assert ("Солнцев", "губернатор Оренбургской области", "Оренбургская область") in posts
+    assert ("Шахаров", "аким Актюбинской области", "Актюбинская область") in posts
+    chamber = "Торгово-промышленная палата Оренбургской области"
+    assert ("Кучеров", "президент ТПП Оренбургской области", chamber) in posts
+    assert len(posts) == 7
+    assert Position.objects.filter(citations__source=source).exclude(state="draft").count() == 0
+    # A second confirmation records no post twice.
+    client.post(_url(source), _post_data(client.get(_url(source))))
+    assert Position.objects.filter(citations__source=source).count() == len(posts)
