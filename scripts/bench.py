@@ -467,6 +467,9 @@ def _production_env():
         "DATABASE_URL": DATABASE_URL,
         "REDIS_URL": REDIS_URL,
         "LOG_LEVEL": "WARNING",
+        # gunicorn is loaded directly over plain HTTP here, with no TLS-terminating proxy
+        # in front to say the request came over HTTPS.
+        "SECURE_SSL_REDIRECT": "false",
     }
 
 
