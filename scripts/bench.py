@@ -103,7 +103,7 @@ def main():
         event = _first_event(base)
         after_edit = _after_edit(editor, event, base, pages)
         for url in admin_pages.values():
-            load = _load(wrk, base + url, connections=1, cookie=f"sessionid={session}")
+            load = _load(wrk, base + url, connections=1, cookie=f"__Host-sessionid={session}")
             results[("admin", url)] = load
             _print_row("admin " + url, load, admin_queries[url])
         print(f"\n== page cache off, an editor's save every {EDIT_EVERY} s")
@@ -436,7 +436,8 @@ def _plans(url):
 
 
 def _admin_session():
-    """A logged-in superuser's session, for wrk to send as a cookie."""
+    """A logged-in superuser's session, for wrk to send as a cookie (named as production
+    names it: "__Host-sessionid")."""
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
