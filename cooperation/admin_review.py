@@ -98,20 +98,20 @@ def change_state(request, model, records, state):
     return records, uncited
 
 
+def uncited_message(uncited):
+    """What to tell a publisher of the records `change_state` left unpublished."""
+    return ngettext(
+        "%(count)d record cites no published source and is not published.",
+        "%(count)d records cite no published source and are not published.",
+        len(uncited),
+    ) % {"count": len(uncited)}
+
+
 def report_state_change(modeladmin, request, state, moved, uncited):
     """Tell the user what `change_state` did."""
     count = len(moved)
     if uncited:
-        modeladmin.message_user(
-            request,
-            ngettext(
-                "%(count)d record cites no published source and is not published.",
-                "%(count)d records cite no published source and are not published.",
-                len(uncited),
-            )
-            % {"count": len(uncited)},
-            messages.WARNING,
-        )
+        modeladmin.message_user(request, uncited_message(uncited), messages.WARNING)
     if state == REVIEW:
         text = ngettext(
             "%(count)d record submitted for review.",

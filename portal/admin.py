@@ -16,6 +16,7 @@ from cooperation.admin_review import (
     publish_with_citing,
     review_counts,
     review_queue,
+    uncited_message,
 )
 from cooperation.history import deleted_records
 from cooperation.models import Source
@@ -89,15 +90,7 @@ class AdminSite(admin.AdminSite):
             with transaction.atomic():
                 published, uncited = publish_with_citing(request, source)
             if uncited:
-                messages.warning(
-                    request,
-                    ngettext(
-                        "%(count)d record cites no published source and is not published.",
-                        "%(count)d records cite no published source and are not published.",
-                        len(uncited),
-                    )
-                    % {"count": len(uncited)},
-                )
+                messages.warning(request, uncited_message(uncited))
             messages.success(
                 request,
                 ngettext(
