@@ -966,6 +966,12 @@ class Commitment(Record):
         constraints = [
             *Publishable.Meta.constraints,
             _precision_valid("commitment", "due_precision"),
+            # A road map's item number names one item: the spreadsheet import finds it so.
+            models.UniqueConstraint(
+                fields=["agreement", "number"],
+                condition=~Q(number=""),
+                name="cooperation_commitment_number_once",
+            ),
         ]
 
     def __str__(self):
