@@ -875,6 +875,8 @@ class CommitmentQuerySet(IndustryFilterMixin, PublishableQuerySet):
     def with_status(self):
         """Each commitment's `current_status`: that of its latest public progress update,
         "planned" (what the agreement's own text says) while it has none."""
+        if "current_status" in self.query.annotations:
+            return self
         latest = (
             ProgressUpdate.objects.public(known=["commitment"])
             .filter(commitment=OuterRef("pk"))
