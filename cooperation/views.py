@@ -133,8 +133,11 @@ def _follow_up(agreements, commitments, **params):
     commitments and the latest progress, each with the list that has them all."""
     return {
         "in_force": _excerpt(agreements.in_force(), _list_url("agreement", **params)),
+        # Not yet due (or with no due date): the overdue ones are listed apart.
         "open_commitments": _excerpt(
-            commitments.open(), _list_url("commitment", **params), limit=FOLLOW_UP_ITEMS
+            commitments.open().exclude(due_date__lt=datetime.date.today()),
+            _list_url("commitment", **params),
+            limit=FOLLOW_UP_ITEMS,
         ),
         "overdue_commitments": _excerpt(
             commitments.overdue(),
