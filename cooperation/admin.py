@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from .models import (
     Agreement,
     AgreementParty,
     Citation,
+    Commitment,
     Country,
     Delegation,
     Event,
@@ -30,6 +32,7 @@ from .models import (
     Partnership,
     Person,
     Position,
+    ProgressUpdate,
     Record,
     Region,
     RegionFact,
@@ -37,7 +40,13 @@ from .models import (
     Statement,
     Topic,
 )
-from .resources import AgreementResource, EventResource, OrganizationResource, PersonResource
+from .resources import (
+    AgreementResource,
+    CommitmentResource,
+    EventResource,
+    OrganizationResource,
+    PersonResource,
+)
 
 # --- shared pieces --------------------------------------------------------------------------
 
@@ -566,6 +575,20 @@ class AgreementPartyInline(TabularInline):
     verbose_name_plural = _("parties and signatories")
 
 
+class CommitmentInline(StackedInline):
+    """The items of an agreement or road map; each cites the agreement's sources."""
+
+    model = Commitment
+    fields = [
+        ("number", "order", "state"),
+        ("text", "text_en"),
+        ("responsible", "due_date", "due_precision"),
+    ]
+    autocomplete_fields = ["responsible"]
+    extra = 0
+    verbose_name_plural = _("commitments (items of the agreement or road map)")
+
+
 @admin.register(Agreement)
 class AgreementAdmin(AgreementFromSourceMixin, SpreadsheetImportExportMixin, RecordAdmin):
     resource_classes = [AgreementResource]
@@ -580,12 +603,23 @@ class AgreementAdmin(AgreementFromSourceMixin, SpreadsheetImportExportMixin, Rec
         "parties__organization__aliases__name",
         "parties__signatory__last_name",
     ]
-    autocomplete_fields = ["signed_at", "industries", "topics"]
+    autocomplete_fields = ["signed_at", "industries", "topics", "implements", "replaces", "amends"]
     date_hierarchy = "signed_date"
-    inlines = [AgreementPartyInline]
+    inlines = [AgreementPartyInline, CommitmentInline]
     fieldsets = [
         (None, {"fields": [("kind", "status"), ("title", "title_en"), "state"]}),
         (_("Signing"), {"fields": [("signed_date", "signed_precision"), "signed_at"]}),
+        (
+            _("Validity"),
+            {
+                "fields": [
+                    ("valid_from", "valid_from_precision"),
+                    ("valid_until", "valid_until_precision"),
+                    "auto_extends",
+                ]
+            },
+        ),
+        (_("Related agreements"), {"fields": ["implements", "replaces", "amends"]}),
         (_("What"), {"fields": ["industries", "topics", "summary", "summary_en"]}),
         (_("Address and history"), {"fields": ["slug", ("created_at", "updated_at")]}),
     ]
@@ -607,6 +641,78 @@ class AgreementAdmin(AgreementFromSourceMixin, SpreadsheetImportExportMixin, Rec
             f"{p.organization} ({p.signatory})" if p.signatory else str(p.organization)
             for p in obj.parties.all()
         )
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(SpreadsheetImportExportMixin, RecordAdmin):
+    resource_classes = [CommitmentResource]
+    list_display = ["__str__", "agreement", "due_display", "status_display", "state"]
+    list_select_related = ["agreement"]
+    list_filter = ["industries", "topics"]
+    search_fields = ["number", "text", "text_en", "agreement__title", "responsible__name"]
+    autocomplete_fields = [
+        "agreement",
+        "responsible",
+        "industries",
+        "topics",
+        "events",
+        "delegations",
+    ]
+    fieldsets = [
+        (None, {"fields": ["agreement", ("number", "order"), "state"]}),
+        (_("What was promised"), {"fields": ["text", "text_en", "industries", "topics"]}),
+        (_("Who, by when"), {"fields": ["responsible", ("due_date", "due_precision")]}),
+        (_("Carried out by"), {"fields": ["events", "delegations"]}),
+        (_("Progress"), {"fields": ["progress"]}),
+    ]
+    readonly_fields = [*RecordAdmin.readonly_fields, "progress"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status()
+
+    @admin.display(description=_("due by"), ordering="due_date")
+    def due_display(self, obj):
+        return obj.due or "—"
+
+    @admin.display(description=_("status"))
+    def status_display(self, obj):
+        status = obj.get_status_display()
+        return _("%(status)s, overdue") % {"status": status} if obj.is_overdue() else status
+
+    @admin.display(description=_("progress updates"))
+    def progress(self, obj):
+        # Each update cites its own source, so it is entered on its own page.
+        add = "{}?commitment={}".format(
+            reverse("admin:cooperation_progressupdate_add"), obj.pk or ""
+        )
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a></li>',
+            (
+                (reverse("admin:cooperation_progressupdate_change", args=[u.pk]), u)
+                for u in (obj.updates.all() if obj.pk else [])
+            ),
+        )
+        link = format_html('<a href="{}">{}</a>', add, _("Add a progress update"))
+        return format_html("<ul>{}</ul>{}", rows, link) if obj.pk else "—"
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(RecordAdmin):
+    """A dated report on a commitment, cited like any other fact: the only way a
+    commitment's status changes."""
+
+    list_display = ["commitment", "when_display", "status", "state"]
+    list_select_related = ["commitment"]
+    list_filter = ["status"]
+    search_fields = ["note", "commitment__text", "commitment__agreement__title"]
+    autocomplete_fields = ["commitment"]
+    date_hierarchy = "date"
+    fields = ["commitment", ("date", "precision"), "status", "note", "note_en", "state"]
+
+    @admin.display(description=_("date"), ordering="date")
+    def when_display(self, obj):
+        return obj.when
 
 
 @admin.register(Statement)

@@ -28,6 +28,7 @@ from .models import (
     Agreement,
     AgreementParty,
     Citation,
+    Commitment,
     Country,
     Delegation,
     Event,
@@ -40,6 +41,7 @@ from .models import (
     Partnership,
     Person,
     Position,
+    ProgressUpdate,
     PublicationState,
     Publishable,
     Record,
@@ -127,6 +129,8 @@ class _ArticleLoader:
             "events",
             "invitations",
             "agreements",
+            "commitments",
+            "progress",
             "statements",
             "partnerships",
         ):
@@ -537,9 +541,20 @@ class _ArticleLoader:
             **self._text(item, "kind", "title", "title_en", "status", "summary", "summary_en"),
             "signed_date": signed.date if signed else None,
             "signed_at": self._ref(Event, item.get("signed_at"), where),
+            "auto_extends": bool(item.get("auto_extends", False)),
+            # An agreement named here is loaded earlier in the file, or is in the database.
+            **{
+                link: self._ref(Agreement, item.get(link), where)
+                for link in ("implements", "replaces", "amends")
+            },
         }
         if signed:
             values["signed_precision"] = signed.precision
+        for name, end in (("valid_from", False), ("valid_until", True)):
+            partial = self._partial(item.get(name), where)
+            values[name] = (partial.last_day() if end else partial.date) if partial else None
+            if partial:
+                values[f"{name}_precision"] = partial.precision
         agreement = self._save_record(
             Agreement,
             {"slug": item["slug"]},
@@ -563,6 +578,62 @@ class _ArticleLoader:
                     "order": order,
                 },
             )
+
+    def _commitment(self, item, where):
+        """A commitment named by its agreement's slug and its item number."""
+        agreement = self._ref(Agreement, item["agreement"], where)
+        number = str(item["number"]).strip()
+        key = (Commitment, "number", (agreement.pk, number))
+        if key not in self._cache:
+            found = Commitment.objects.filter(agreement=agreement, number=number).first()
+            if found is None:
+                raise ArticleDataError(
+                    f"{where}: {agreement.slug} has no commitment numbered {number!r}"
+                )
+            self._cache[key] = found
+        return self._cache[key]
+
+    def _load_commitments(self, item, where):
+        # Known by agreement and item number, as road maps number their items.
+        due = self._partial(item.get("due"), where)
+        values = {
+            **self._text(item, "text", "text_en"),
+            "due_date": due.last_day() if due else None,
+            "order": int(item.get("order", 0)),
+        }
+        if due:
+            values["due_precision"] = due.precision
+        agreement = self._ref(Agreement, item["agreement"], where)
+        number = str(item["number"]).strip()
+        commitment = self._save_record(
+            Commitment,
+            {"agreement": agreement, "number": number},
+            values,
+            item,
+            where,
+            m2m={
+                "responsible": self._refs(Organization, item.get("responsible"), where),
+                **self._industries_and_topics(item, where),
+                "events": self._refs(Event, item.get("events"), where),
+                "delegations": self._refs(Delegation, item.get("delegations"), where),
+            },
+        )
+        self._cache[(Commitment, "number", (agreement.pk, number))] = commitment
+
+    def _load_progress(self, item, where):
+        # A later article reports on a commitment an earlier one (or an editor) recorded.
+        when = self._partial(item["date"], where)
+        self._save_record(
+            ProgressUpdate,
+            {
+                "commitment": self._commitment(item, where),
+                "date": when.date,
+                "status": str(item["status"]).strip(),
+            },
+            {"precision": when.precision, **self._text(item, "note", "note_en")},
+            item,
+            where,
+        )
 
     def _load_statements(self, item, where):
         # A statement is known by its event, speaker and words; reworded in the file, it

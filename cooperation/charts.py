@@ -426,3 +426,19 @@ def timeline_items(*, events=(), agreements=(), delegations=()):
         for delegation in delegations
     ]
     return items
+
+
+def agreement_family_items(family):
+    """An agreement's family on a time axis: each over its term where sources give one,
+    else at its signing."""
+    return [
+        Dated(
+            start=agreement.valid_from_partial or agreement.signed,
+            end=agreement.valid_until_partial if agreement.valid_from or agreement.signed else None,
+            label=str(agreement),
+            url=agreement.get_absolute_url(),
+            kind="agreement",
+        )
+        for agreement in family
+        if agreement.valid_from or agreement.signed
+    ]

@@ -50,6 +50,9 @@ class Export:
     public: dict = field(default_factory=dict)
     related: Callable[[], dict] = dict
     cites: bool = True
+    # The path of a row's page, for records shown on another record's page (a commitment
+    # on its agreement's); by default the list's detail page for the row's slug.
+    page: Callable[[dict], str] | None = None
 
     def headers(self):
         return ["url", *[header for header, _value in self.columns]] + (
@@ -139,9 +142,14 @@ def _rows(request, queryset, listing):
     if spec.cites:
         related["sources"] = _citations(queryset.model)
     # Every record's address has the same shape: made once, the slug put in per row.
-    page = request.build_absolute_uri(
-        reverse(f"cooperation:{listing.key}-detail", kwargs={"slug": "SLUG"})
-    ).replace("SLUG", "{}")
+    if spec.page:
+        root = request.build_absolute_uri("/")[:-1]
+        page = lambda record: root + spec.page(record)  # noqa: E731
+    else:
+        page = request.build_absolute_uri(
+            reverse(f"cooperation:{listing.key}-detail", kwargs={"slug": "SLUG"})
+        ).replace("SLUG", "{}")
+        page = lambda record, address=page: address.format(record["slug"])  # noqa: E731
     public = {name: if_public(queryset.model, path) for name, path in spec.public.items()}
     records = (
         queryset.select_related(None).prefetch_related(None).values("pk", *spec.fields, **public)
@@ -162,7 +170,7 @@ def _chunk_rows(chunk, spec, related, page):
     loaded = {name: column.load(pks) for name, column in related.items()}
     for record in chunk:
         values = {name: found.get(record["pk"], []) for name, found in loaded.items()}
-        row = {"url": page.format(record["slug"])}
+        row = {"url": page(record)}
         row.update((header, value(record, values)) for header, value in spec.columns)
         if "sources" in values:
             row["sources"] = joined(values["sources"])

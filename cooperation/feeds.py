@@ -19,7 +19,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from .dates import Precision
-from .listings import LISTINGS
+from .listings import LISTINGS, latest_updates
 from .models import Event, Industry, is_public, localized
 
 FEED_ITEMS = 50
@@ -204,3 +204,46 @@ def _vevent(request, event, host):
     vevent.add("url", request.build_absolute_uri(event.get_absolute_url()))
     vevent.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
     return vevent
+
+
+class ProgressFeed(_FilteredFeed):
+    """Progress updates on the commitments a filter selects: `?agreement=<slug>` follows
+    one agreement, `?region=tatarstan&overdue=yes` a saved search."""
+
+    listing = LISTINGS["commitment"]
+
+    def get_object(self, request, *args, **kwargs):
+        commitments, errors = _filtered(request, self.listing, self.listing.queryset())
+        if errors:
+            raise _BadParameters(errors)
+        updates = (
+            latest_updates()
+            .filter(commitment__in=commitments.order_by().values("pk"))
+            .select_related("commitment__agreement")
+        )
+        return _Search(request, updates[:FEED_ITEMS])
+
+    def title(self, search):
+        return _("Progress on commitments — Interregional cooperation")
+
+    def subtitle(self, search):
+        return _("What came of the agreements: dated, sourced progress on what they promised.")
+
+    def item_title(self, item):
+        return f"{item.get_status_display().capitalize()}: {item.commitment}"
+
+    def item_description(self, item):
+        return " — ".join(
+            part
+            for part in (str(item.when), localized(item, "note"), str(item.commitment.agreement))
+            if part
+        )
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return _at_midnight(item.date)
+
+    def item_categories(self, item):
+        return []

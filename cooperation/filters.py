@@ -31,6 +31,8 @@ from . import page_cache, search
 from .dates import PartialDate, Precision
 from .models import (
     Agreement,
+    Commitment,
+    CommitmentStatus,
     Country,
     Delegation,
     Event,
@@ -402,6 +404,22 @@ def _by_depth(trees):
     return [groups[depth] for depth in sorted(groups)]
 
 
+YES_NO = [("yes", _("yes")), ("no", _("no"))]
+
+
+class OverdueFacet(Facet):
+    """How many results have an overdue commitment (agreements) or are overdue
+    (commitments): the one choice worth counting."""
+
+    def values(self, queryset):
+        if queryset.model is Commitment:
+            overdue = Commitment.objects.overdue()
+        else:
+            overdue = Agreement.objects.with_overdue()
+        n = queryset.filter(pk__in=overdue.values("pk")).count()
+        return [("yes", str(_("yes")), n)] if n else []
+
+
 class YearFacet(Facet):
     """Results per year; choosing a year sets date_from and date_to to it."""
 
@@ -666,6 +684,9 @@ class AgreementFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(choices=Agreement.Status.choices, label=_("Status"))
     person = SlugFilter(Person, label=_("Signatory"))
     organization = SlugFilter(Organization, label=_("Party"))
+    has_overdue = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_has_overdue", label=_("Overdue commitments")
+    )
     date_from, date_to = _date_filters()
 
     paths = {
@@ -689,11 +710,87 @@ class AgreementFilter(PortalFilterSet):
         YearFacet("signed_date"),
         RelatedFacet("organization", _("Party"), "parties__organization", Organization),
         RelatedFacet("person", _("Signatory"), "parties__signatory", Person),
+        OverdueFacet("has_overdue", _("Overdue commitments")),
     ]
 
     class Meta:
         model = Agreement
         fields = []
+
+    def filter_has_overdue(self, queryset, name, value):
+        with_overdue = Agreement.objects.with_overdue().values("pk")
+        if value == "yes":
+            return queryset.filter(pk__in=with_overdue)
+        return queryset.exclude(pk__in=with_overdue)
+
+
+class CommitmentFilter(PortalFilterSet):
+    """The items of agreements and road maps, by their agreement's regions and parties,
+    their own industries, topics and owners, their status and whether they are overdue."""
+
+    region = SlugsFilter(Region, label=_("Region"))
+    partner = _partner_filter()
+    country = _country_filter()
+    industry = SlugsFilter(Industry, method="filter_industry", label=_("Industry"))
+    topic = SlugsFilter(Topic, label=_("Topic"))
+    status = django_filters.ChoiceFilter(
+        choices=CommitmentStatus.choices, method="filter_status", label=_("Status")
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_overdue", label=_("Overdue")
+    )
+    agreement = SlugFilter(Agreement, label=_("Agreement"))
+    organization = SlugFilter(Organization, label=_("Responsible"))
+    date_from, date_to = _date_filters()
+
+    paths = {
+        "region": ["agreement__parties__organization__region"],
+        "partner": ["agreement__parties__organization__region"],
+        "partner_country": ["agreement__parties__organization__country"],
+        "country": ["agreement__parties__organization__country"],
+        "topic": ["topics"],
+        "agreement": ["agreement"],
+        "organization": ["responsible"],
+    }
+    # Filtered by when they are due.
+    date_fields = ("due_date", None, "due_precision")
+    facets = [
+        RelatedFacet(
+            "region", _("Region"), "agreement__parties__organization__region", Region, multiple=True
+        ),
+        RelatedFacet(
+            "partner", _("Partner region"), "agreement__parties__organization__region", Region
+        ),
+        CountryFacet("country", _("Country"), ["agreement__parties__organization__country"]),
+        IndustryFacet(),
+        RelatedFacet("topic", _("Topic"), "topics", Topic, multiple=True),
+        ChoicesFacet("status", _("Status"), "current_status", CommitmentStatus.choices),
+        OverdueFacet("overdue", _("Overdue")),
+        YearFacet("due_date"),
+        RelatedFacet("agreement", _("Agreement"), "agreement", Agreement),
+        RelatedFacet("organization", _("Responsible"), "responsible", Organization),
+    ]
+
+    class Meta:
+        model = Commitment
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        # Items are short texts read with their agreement: matched by their words.
+        words = search.words(value)
+        condition = Q()
+        for word in words:
+            condition &= Q(text__icontains=word) | Q(text_en__icontains=word)
+        return queryset.filter(condition) if words else queryset
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(current_status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Commitment.objects.overdue().values("pk")
+        if value == "yes":
+            return queryset.filter(pk__in=overdue)
+        return queryset.exclude(pk__in=overdue)
 
 
 class OrganizationKindFacet(ChoicesFacet):

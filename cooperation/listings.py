@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import filters, page_cache
@@ -31,6 +32,7 @@ from .exports import (
 from .models import (
     Agreement,
     AgreementParty,
+    Commitment,
     Delegation,
     Event,
     EventOrganization,
@@ -39,6 +41,7 @@ from .models import (
     Participation,
     Person,
     Position,
+    ProgressUpdate,
     Region,
     Source,
     localized,
@@ -271,6 +274,64 @@ AGREEMENTS = Listing(
     feed="cooperation:agreement-feed",
 )
 
+
+def latest_updates():
+    """Each commitment's public progress updates, the latest first."""
+    return ProgressUpdate.objects.public(known=["commitment"]).order_by("-date", "-id")
+
+
+COMMITMENTS = Listing(
+    key="commitment",
+    title=_("Commitments"),
+    filters=filters.CommitmentFilter,
+    queryset=lambda: (
+        Commitment.objects.public()
+        .with_status()
+        .select_related("agreement")
+        .prefetch_related(
+            Prefetch("responsible", queryset=Organization.objects.public()),
+            Prefetch("updates", queryset=latest_updates()),
+        )
+        .order_by("due_date", "agreement__title", "order", "id")
+    ),
+    orderings=[
+        ("due", "due_date", _("due date")),
+        ("agreement", "agreement__title", _("agreement")),
+    ],
+    export=Export(
+        fields=[
+            "number",
+            "text",
+            "text_en",
+            "due_date",
+            "due_precision",
+            "current_status",
+            "agreement__slug",
+        ],
+        page=lambda c: (
+            reverse("cooperation:agreement-detail", kwargs={"slug": c["agreement__slug"]})
+            + f"#commitment-{c['pk']}"
+        ),
+        related=lambda: {
+            "responsible": slugs_of(Commitment, "responsible"),
+            "industries": slugs_of(Commitment, "industries"),
+            "topics": slugs_of(Commitment, "topics"),
+        },
+        columns=[
+            ("agreement", lambda c, r: c["agreement__slug"]),
+            ("number", lambda c, r: c["number"]),
+            ("text", lambda c, r: c["text"]),
+            ("text_en", lambda c, r: c["text_en"]),
+            ("responsible", lambda c, r: joined(r["responsible"])),
+            ("due", lambda c, r: partial(c["due_date"], c["due_precision"])),
+            ("status", lambda c, r: c["current_status"]),
+            ("industries", lambda c, r: joined(r["industries"])),
+            ("topics", lambda c, r: joined(r["topics"])),
+        ],
+    ),
+    feed="cooperation:commitment-feed",
+)
+
 ORGANIZATIONS = Listing(
     key="organization",
     title=_("Organizations"),
@@ -422,7 +483,16 @@ SOURCES = Listing(
 
 LISTINGS = {
     listing.key: listing
-    for listing in (EVENTS, AGREEMENTS, ORGANIZATIONS, PEOPLE, DELEGATIONS, REGIONS, SOURCES)
+    for listing in (
+        EVENTS,
+        AGREEMENTS,
+        COMMITMENTS,
+        ORGANIZATIONS,
+        PEOPLE,
+        DELEGATIONS,
+        REGIONS,
+        SOURCES,
+    )
 }
 
 # Every parameter a list page, its exports and feeds read; the page cache keeps pages

@@ -25,6 +25,7 @@ from import_export.widgets import CharWidget, ForeignKeyWidget, ManyToManyWidget
 from .dates import PartialDate
 from .models import (
     Agreement,
+    Commitment,
     Country,
     Delegation,
     Event,
@@ -486,6 +487,11 @@ class AgreementResource(RecordResource):
     signed = PartialDateField("signed", "signed_date", "signed_precision")
     signed_at = Field(attribute="signed_at", widget=SlugWidget(Event))
     status = _choice("status", Agreement.Status, default=Agreement.Status.SIGNED)
+    valid_from = PartialDateField("valid_from", "valid_from", "valid_from_precision")
+    valid_until = PartialDateField("valid_until", "valid_until", "valid_until_precision", end=True)
+    implements = Field(attribute="implements", widget=SlugWidget(Agreement))
+    replaces = Field(attribute="replaces", widget=SlugWidget(Agreement))
+    amends = Field(attribute="amends", widget=SlugWidget(Agreement))
     industries = _slugs(Industry, "industries")
     topics = _slugs(Topic, "topics")
 
@@ -499,6 +505,12 @@ class AgreementResource(RecordResource):
             "signed",
             "signed_at",
             "status",
+            "valid_from",
+            "valid_until",
+            "auto_extends",
+            "implements",
+            "replaces",
+            "amends",
             "summary",
             "summary_en",
             "industries",
@@ -506,3 +518,44 @@ class AgreementResource(RecordResource):
             "state",
             "sources",
         ]
+
+
+class CommitmentResource(RecordResource):
+    """The items of a road map, one a row, as such tables usually arrive: known by their
+    agreement's slug and item number, so that importing the table again updates them."""
+
+    agreement = Field(attribute="agreement", widget=SlugWidget(Agreement))
+    due = PartialDateField("due", "due_date", "due_precision", end=True)
+    responsible = _slugs(Organization, "responsible")
+    industries = _slugs(Industry, "industries")
+    topics = _slugs(Topic, "topics")
+    events = _slugs(Event, "events")
+    delegations = _slugs(Delegation, "delegations")
+
+    class Meta(RecordResource.Meta):
+        model = Commitment
+        import_id_fields = ["agreement", "number"]
+        fields = [
+            "agreement",
+            "number",
+            "text",
+            "text_en",
+            "responsible",
+            "due",
+            "industries",
+            "topics",
+            "events",
+            "delegations",
+            "order",
+            "state",
+            "sources",
+        ]
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        if dataset.headers and "slug" in dataset.headers:
+            del dataset["slug"]  # commitments have none; they are known by their number
+
+    def check_row(self, instance, row, lists, errors, *, new):
+        if not instance.number:
+            errors["number"] = [_("Give the item's number as the road map numbers it (1, 2.3, …).")]

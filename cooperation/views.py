@@ -25,12 +25,13 @@ from django.utils.translation import gettext_lazy as _
 
 from . import charts, exports, filters, page_cache
 from . import search as text_search
-from .listings import LISTINGS
+from .listings import LISTINGS, latest_updates
 from .models import (
     CITING,
     Agreement,
     AgreementParty,
     Citation,
+    Commitment,
     Delegation,
     Event,
     EventOrganization,
@@ -40,6 +41,7 @@ from .models import (
     Participation,
     Person,
     Position,
+    ProgressUpdate,
     Region,
     RegionFact,
     Source,
@@ -121,6 +123,34 @@ class _Paginator(Paginator):
 
 def _list_url(key, **params):
     return reverse(f"cooperation:{key}-list") + "?" + urlencode(params)
+
+
+FOLLOW_UP_ITEMS = 5
+
+
+def _follow_up(agreements, commitments, **params):
+    """What came of the agreements a page is about: those in force, their open and overdue
+    commitments and the latest progress, each with the list that has them all."""
+    return {
+        "in_force": _excerpt(agreements.in_force(), _list_url("agreement", **params)),
+        # Not yet due (or with no due date): the overdue ones are listed apart.
+        "open_commitments": _excerpt(
+            commitments.open().exclude(due_date__lt=datetime.date.today()),
+            _list_url("commitment", **params),
+            limit=FOLLOW_UP_ITEMS,
+        ),
+        "overdue_commitments": _excerpt(
+            commitments.overdue(),
+            _list_url("commitment", overdue="yes", **params),
+            limit=FOLLOW_UP_ITEMS,
+        ),
+        "latest_progress": list(
+            latest_updates()
+            .filter(commitment__in=commitments.order_by().values("pk"))
+            .select_related("commitment__agreement")[:FOLLOW_UP_ITEMS]
+        ),
+        "progress_feed": reverse("cooperation:commitment-feed") + "?" + urlencode(params),
+    }
 
 
 def _kept_for(request, name, obj, compute):
@@ -217,11 +247,17 @@ def region_detail(request, slug):
             "industry_counts": charts.industries(events, agreements),
         }
 
+    follow_up = _follow_up(
+        LISTINGS["agreement"].queryset().for_region(region),
+        LISTINGS["commitment"].queryset().for_region(region),
+        region=slug,
+    )
     return _render_record(
         request,
         "region_detail.html",
         region,
         **shown,
+        follow_up=follow_up,
         **_kept_for(request, "region-page", region, aggregates),
         timeline_items=charts.timeline_items(
             events=shown["events"],
@@ -350,10 +386,19 @@ def delegation_detail(request, slug):
                 .select_related("region")
                 .order_by("start_date", "title"),
             ),
+            _carried_out(user),
         ),
         slug,
     )
     return _render_record(request, "delegation_detail.html", delegation)
+
+
+def _carried_out(user):
+    """The commitments an event or a visit carried out, with their agreements."""
+    return Prefetch(
+        "commitments_carried_out",
+        queryset=Commitment.objects.visible_to(user).with_status().select_related("agreement"),
+    )
 
 
 def event_detail(request, slug):
@@ -394,6 +439,7 @@ def event_detail(request, slug):
                     *invitation_parts, "event__region"
                 ),
             ),
+            _carried_out(user),
         ),
         slug,
     )
@@ -417,7 +463,38 @@ def agreement_detail(request, slug):
         ),
         slug,
     )
-    return _render_record(request, "agreement_detail.html", agreement)
+    commitments = list(
+        Commitment.objects.visible_to(user)
+        .filter(agreement=agreement)
+        .with_status()
+        .prefetch_related(
+            _citations(request),
+            Prefetch("responsible", queryset=Organization.objects.visible_to(user)),
+            Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.visible_to(user)
+                .order_by("-date", "-id")
+                .prefetch_related(_citations(request)),
+            ),
+            Prefetch("events", queryset=Event.objects.visible_to(user).select_related("region")),
+            Prefetch("delegations", queryset=Delegation.objects.visible_to(user)),
+        )
+    )
+    done = sum(1 for c in commitments if c.status == "done")
+    family = agreement.family(
+        Agreement.objects.visible_to(user).select_related("implements", "replaces", "amends")
+    )
+    return _render_record(
+        request,
+        "agreement_detail.html",
+        agreement,
+        family=family,
+        family_items=charts.agreement_family_items(family),
+        commitments=commitments,
+        done=done,
+        overdue=sum(1 for c in commitments if c.is_overdue()),
+        done_percent=round(100 * done / len(commitments)) if commitments else 0,
+    )
 
 
 def industry_detail(request, slug):
@@ -693,6 +770,25 @@ def region_pair(request, slug, partner):
         entry["side"] = entry["side"] or participation.side
         entry["events"].append(participation.event)
 
+    invitations = (
+        Invitation.objects.public()
+        .filter(
+            Q(invited_region=other, event__in=Event.objects.for_region(region))
+            | Q(invited_region=region, event__in=Event.objects.for_region(other))
+            | Q(invited_organization__region=other, event__in=Event.objects.for_region(region))
+            | Q(invited_organization__region=region, event__in=Event.objects.for_region(other))
+        )
+        .select_related(
+            "event__region", "invited_region", "invited_organization", "invited_by", "extended_at"
+        )
+        .order_by("-event__start_date", "id")
+    )
+    follow_up = _follow_up(
+        agreements,
+        LISTINGS["commitment"].queryset().for_region(region).for_region(other),
+        **pair,
+    )
+
     def aggregates():
         return {
             "year_counts": charts.years(events, "start_date"),
@@ -711,6 +807,8 @@ def region_pair(request, slug, partner):
             "statements": statements,
             "organizations": organizations,
             "filter_query": urlencode(pair),
+            "invitations": _excerpt(invitations),
+            "follow_up": follow_up,
             "timeline_items": charts.timeline_items(**shown),
             **page_cache.kept(key, aggregates),
         },

@@ -19,7 +19,50 @@ from cooperation.admin_review import (
     uncited_message,
 )
 from cooperation.history import deleted_records
-from cooperation.models import Source
+from cooperation.models import Agreement, Commitment, Event, Source
+
+# The editors' to-do list on the admin index: what the public site may be getting wrong.
+AGREEMENT_ENDING_DAYS = 90
+COMMITMENT_DUE_DAYS = 30
+TODO_SHOWN = 20
+
+
+def todo():
+    """[(heading, changelist model name, [records])]: planned events whose date has passed,
+    agreements whose validity ends soon, commitments due soon or overdue."""
+    lists = [
+        (
+            _("Date passed, outcome not recorded"),
+            "event",
+            Event.objects.outcome_not_recorded().order_by("start_date"),
+        ),
+        (
+            _("Agreements whose validity ends within 90 days"),
+            "agreement",
+            Agreement.objects.ending_within(AGREEMENT_ENDING_DAYS).order_by("valid_until"),
+        ),
+        (
+            _("Commitments overdue"),
+            "commitment",
+            Commitment.objects.overdue().select_related("agreement").order_by("due_date"),
+        ),
+        (
+            _("Commitments due within 30 days"),
+            "commitment",
+            Commitment.objects.due_within(COMMITMENT_DUE_DAYS)
+            .select_related("agreement")
+            .order_by("due_date"),
+        ),
+    ]
+    return [
+        (heading, [(obj, _change_url(obj)) for obj in records[:TODO_SHOWN]])
+        for heading, _name, records in lists
+    ]
+
+
+def _change_url(obj):
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
 def _row(record):
@@ -54,6 +97,7 @@ class AdminSite(admin.AdminSite):
         extra_context = {
             "review_counts": [(m._meta.verbose_name_plural, n) for m, n in counts],
             "review_total": sum(n for _m, n in counts),
+            "todo": todo(),
             **(extra_context or {}),
         }
         return super().index(request, extra_context)

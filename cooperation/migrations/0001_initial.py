@@ -6,657 +6,1954 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.CharField(max_length=2, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z]{2}$', 'Two capital Latin letters, e.g. KZ.')], verbose_name='ISO 3166-1 code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='name (English)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=2,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{2}$", "Two capital Latin letters, e.g. KZ."
+                            )
+                        ],
+                        verbose_name="ISO 3166-1 code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=100, verbose_name="name (English)"),
+                ),
             ],
             options={
-                'verbose_name': 'country',
-                'verbose_name_plural': 'countries',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_country_state_valid')],
+                "verbose_name": "country",
+                "verbose_name_plural": "countries",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["draft", "published"])),
+                        name="cooperation_country_state_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Delegation',
+            name="Delegation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the address. Made from the name when left empty; keep it stable.', max_length=120, unique=True, verbose_name='slug')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('start_date', models.DateField(verbose_name='start')),
-                ('start_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', help_text='How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.', max_length=5, verbose_name='start precision')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end')),
-                ('end_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', help_text='How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.', max_length=5, verbose_name='end precision')),
-                ('purpose', models.TextField(blank=True, verbose_name='purpose')),
-                ('purpose_en', models.TextField(blank=True, verbose_name='purpose (English)')),
-                ('home_country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperation.country', verbose_name='home country')),
-                ('host_country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperation.country', verbose_name='host country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the address. Made from the name when left empty; keep it stable.",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="title (English)"),
+                ),
+                ("start_date", models.DateField(verbose_name="start")),
+                (
+                    "start_precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        help_text="How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.",
+                        max_length=5,
+                        verbose_name="start precision",
+                    ),
+                ),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end")),
+                (
+                    "end_precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        help_text="How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.",
+                        max_length=5,
+                        verbose_name="end precision",
+                    ),
+                ),
+                ("purpose", models.TextField(blank=True, verbose_name="purpose")),
+                ("purpose_en", models.TextField(blank=True, verbose_name="purpose (English)")),
+                (
+                    "home_country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cooperation.country",
+                        verbose_name="home country",
+                    ),
+                ),
+                (
+                    "host_country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cooperation.country",
+                        verbose_name="host country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delegation',
-                'verbose_name_plural': 'delegations',
-                'ordering': ['-start_date', 'title'],
-                'abstract': False,
+                "verbose_name": "delegation",
+                "verbose_name_plural": "delegations",
+                "ordering": ["-start_date", "title"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Industry',
+            name="Industry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the address. Made from the name when left empty; keep it stable.', max_length=120, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=150, unique=True, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=150, verbose_name='name (English)')),
-                ('code', models.CharField(blank=True, help_text='e.g. 29.1', max_length=10, verbose_name='OKVED 2 / NACE Rev. 2 code')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='cooperation.industry', verbose_name='broader industry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the address. Made from the name when left empty; keep it stable.",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, unique=True, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=150, verbose_name="name (English)"),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 29.1",
+                        max_length=10,
+                        verbose_name="OKVED 2 / NACE Rev. 2 code",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="cooperation.industry",
+                        verbose_name="broader industry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'industry',
-                'verbose_name_plural': 'industries',
-                'ordering': ['name'],
+                "verbose_name": "industry",
+                "verbose_name_plural": "industries",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the address. Made from the name when left empty; keep it stable.', max_length=120, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('meeting', 'meeting'), ('round_table', 'round table'), ('forum', 'forum'), ('official_visit', 'official visit'), ('signing', 'signing'), ('ceremony', 'ceremony'), ('other', 'other')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('start_date', models.DateField(verbose_name='date')),
-                ('start_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', help_text='How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.', max_length=5, verbose_name='date precision')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('end_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', help_text='How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.', max_length=5, verbose_name='end date precision')),
-                ('status', models.CharField(choices=[('planned', 'planned'), ('held', 'held'), ('cancelled', 'cancelled')], default='held', max_length=10, verbose_name='status')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('city_en', models.CharField(blank=True, max_length=100, verbose_name='city (English)')),
-                ('venue', models.CharField(blank=True, max_length=200, verbose_name='venue')),
-                ('venue_en', models.CharField(blank=True, max_length=200, verbose_name='venue (English)')),
-                ('attendance', models.PositiveIntegerField(blank=True, null=True, verbose_name='approximate attendance')),
-                ('attendance_note', models.CharField(blank=True, help_text='e.g. «около 50 представителей бизнеса»', max_length=300, verbose_name='attendance as reported')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('summary_en', models.TextField(blank=True, verbose_name='summary (English)')),
-                ('delegation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='cooperation.delegation', verbose_name='delegation')),
-                ('industries', models.ManyToManyField(blank=True, related_name='events', to='cooperation.industry', verbose_name='industries')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the address. Made from the name when left empty; keep it stable.",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "meeting"),
+                            ("round_table", "round table"),
+                            ("forum", "forum"),
+                            ("official_visit", "official visit"),
+                            ("signing", "signing"),
+                            ("ceremony", "ceremony"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="title (English)"),
+                ),
+                ("start_date", models.DateField(verbose_name="date")),
+                (
+                    "start_precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        help_text="How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.",
+                        max_length=5,
+                        verbose_name="date precision",
+                    ),
+                ),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                (
+                    "end_precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        help_text="How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.",
+                        max_length=5,
+                        verbose_name="end date precision",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "planned"),
+                            ("held", "held"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="held",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "city_en",
+                    models.CharField(blank=True, max_length=100, verbose_name="city (English)"),
+                ),
+                ("venue", models.CharField(blank=True, max_length=200, verbose_name="venue")),
+                (
+                    "venue_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="venue (English)"),
+                ),
+                (
+                    "attendance",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="approximate attendance"
+                    ),
+                ),
+                (
+                    "attendance_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. «около 50 представителей бизнеса»",
+                        max_length=300,
+                        verbose_name="attendance as reported",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("summary_en", models.TextField(blank=True, verbose_name="summary (English)")),
+                (
+                    "delegation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="cooperation.delegation",
+                        verbose_name="delegation",
+                    ),
+                ),
+                (
+                    "industries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="events",
+                        to="cooperation.industry",
+                        verbose_name="industries",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['-start_date', 'title'],
-                'abstract': False,
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "ordering": ["-start_date", "title"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the address. Made from the name when left empty; keep it stable.', max_length=120, unique=True, verbose_name='slug')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('kind', models.CharField(choices=[('cooperation', 'cooperation agreement'), ('memorandum', 'memorandum'), ('contract', 'contract'), ('road_map', 'road map'), ('protocol', 'protocol')], max_length=20, verbose_name='kind')),
-                ('signed_date', models.DateField(blank=True, null=True, verbose_name='date signed')),
-                ('signed_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', help_text='How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.', max_length=5, verbose_name='date signed precision')),
-                ('status', models.CharField(choices=[('signed', 'signed'), ('in_force', 'in force'), ('completed', 'completed'), ('terminated', 'terminated')], default='signed', max_length=12, verbose_name='status')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('summary_en', models.TextField(blank=True, verbose_name='summary (English)')),
-                ('signed_at', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agreements', to='cooperation.event', verbose_name='signed at event')),
-                ('industries', models.ManyToManyField(blank=True, related_name='agreements', to='cooperation.industry', verbose_name='industries')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the address. Made from the name when left empty; keep it stable.",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="title (English)"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cooperation", "cooperation agreement"),
+                            ("memorandum", "memorandum"),
+                            ("contract", "contract"),
+                            ("road_map", "road map"),
+                            ("protocol", "protocol"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "signed_date",
+                    models.DateField(blank=True, null=True, verbose_name="date signed"),
+                ),
+                (
+                    "signed_precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        help_text="How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.",
+                        max_length=5,
+                        verbose_name="date signed precision",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("signed", "signed"),
+                            ("in_force", "in force"),
+                            ("completed", "completed"),
+                            ("terminated", "terminated"),
+                        ],
+                        default="signed",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("summary_en", models.TextField(blank=True, verbose_name="summary (English)")),
+                (
+                    "signed_at",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="agreements",
+                        to="cooperation.event",
+                        verbose_name="signed at event",
+                    ),
+                ),
+                (
+                    "industries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="agreements",
+                        to="cooperation.industry",
+                        verbose_name="industries",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreement',
-                'verbose_name_plural': 'agreements',
-                'ordering': ['-signed_date', 'title'],
-                'abstract': False,
+                "verbose_name": "agreement",
+                "verbose_name_plural": "agreements",
+                "ordering": ["-signed_date", "title"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the address. Made from the name when left empty; keep it stable.', max_length=120, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=300, verbose_name='full name')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='full name (English)')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='short name')),
-                ('short_name_en', models.CharField(blank=True, max_length=100, verbose_name='short name (English)')),
-                ('kind', models.CharField(choices=[('enterprise', 'enterprise'), ('holding', 'holding company'), ('government_body', 'government body'), ('legislature', 'legislature'), ('chamber', 'chamber of commerce'), ('cluster', 'industrial cluster'), ('development', 'development corporation'), ('forum_organiser', 'forum organiser'), ('association', 'association'), ('education', 'university or research institute'), ('other', 'other')], max_length=20, verbose_name='kind')),
-                ('legal_form', models.CharField(blank=True, help_text='ПАО, АО, ООО, ТОО, АНО…', max_length=30, verbose_name='legal form')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='cooperation.country', verbose_name='country')),
-                ('industries', models.ManyToManyField(blank=True, related_name='organizations', to='cooperation.industry', verbose_name='industries')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='subsidiaries', to='cooperation.organization', verbose_name='parent organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the address. Made from the name when left empty; keep it stable.",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="full name")),
+                (
+                    "name_en",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="full name (English)"
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="short name"),
+                ),
+                (
+                    "short_name_en",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="short name (English)"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("enterprise", "enterprise"),
+                            ("holding", "holding company"),
+                            ("government_body", "government body"),
+                            ("legislature", "legislature"),
+                            ("chamber", "chamber of commerce"),
+                            ("cluster", "industrial cluster"),
+                            ("development", "development corporation"),
+                            ("forum_organiser", "forum organiser"),
+                            ("association", "association"),
+                            ("education", "university or research institute"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "legal_form",
+                    models.CharField(
+                        blank=True,
+                        help_text="ПАО, АО, ООО, ТОО, АНО…",
+                        max_length=30,
+                        verbose_name="legal form",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description (English)"),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizations",
+                        to="cooperation.country",
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "industries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="organizations",
+                        to="cooperation.industry",
+                        verbose_name="industries",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subsidiaries",
+                        to="cooperation.organization",
+                        verbose_name="parent organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organization',
-                'verbose_name_plural': 'organizations',
-                'ordering': ['name'],
+                "verbose_name": "organization",
+                "verbose_name_plural": "organizations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='EventOrganization',
+            name="EventOrganization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('host', 'host'), ('organizer', 'organizer'), ('participant', 'participant')], default='participant', max_length=12, verbose_name='role')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_organizations', to='cooperation.event')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='event_roles', to='cooperation.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("host", "host"),
+                            ("organizer", "organizer"),
+                            ("participant", "participant"),
+                        ],
+                        default="participant",
+                        max_length=12,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_organizations",
+                        to="cooperation.event",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="event_roles",
+                        to="cooperation.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participating organization',
-                'verbose_name_plural': 'participating organizations',
-                'ordering': ['event', 'role', 'organization__name'],
+                "verbose_name": "participating organization",
+                "verbose_name_plural": "participating organizations",
+                "ordering": ["event", "role", "organization__name"],
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='organizations',
-            field=models.ManyToManyField(blank=True, related_name='events', through='cooperation.EventOrganization', to='cooperation.organization', verbose_name='organizations'),
+            model_name="event",
+            name="organizations",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="events",
+                through="cooperation.EventOrganization",
+                to="cooperation.organization",
+                verbose_name="organizations",
+            ),
         ),
         migrations.AddField(
-            model_name='delegation',
-            name='organizations',
-            field=models.ManyToManyField(blank=True, related_name='delegations', to='cooperation.organization', verbose_name='organizations'),
+            model_name="delegation",
+            name="organizations",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="delegations",
+                to="cooperation.organization",
+                verbose_name="organizations",
+            ),
         ),
         migrations.CreateModel(
-            name='OrganizationAlias',
+            name="OrganizationAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='alias')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='cooperation.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="alias")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="cooperation.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alias',
-                'verbose_name_plural': 'aliases',
-                'ordering': ['name'],
+                "verbose_name": "alias",
+                "verbose_name_plural": "aliases",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the address. Made from the name when left empty; keep it stable.', max_length=120, unique=True, verbose_name='slug')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('patronymic', models.CharField(blank=True, max_length=100, verbose_name='patronymic')),
-                ('last_name_en', models.CharField(blank=True, max_length=100, verbose_name='last name (Latin)')),
-                ('first_name_en', models.CharField(blank=True, max_length=100, verbose_name='first name (Latin)')),
-                ('bio', models.TextField(blank=True, verbose_name='short biography')),
-                ('bio_en', models.TextField(blank=True, verbose_name='short biography (English)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the address. Made from the name when left empty; keep it stable.",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                (
+                    "patronymic",
+                    models.CharField(blank=True, max_length=100, verbose_name="patronymic"),
+                ),
+                (
+                    "last_name_en",
+                    models.CharField(blank=True, max_length=100, verbose_name="last name (Latin)"),
+                ),
+                (
+                    "first_name_en",
+                    models.CharField(blank=True, max_length=100, verbose_name="first name (Latin)"),
+                ),
+                ("bio", models.TextField(blank=True, verbose_name="short biography")),
+                ("bio_en", models.TextField(blank=True, verbose_name="short biography (English)")),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['last_name', 'first_name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_person_state_valid')],
-            },
-        ),
-        migrations.AddField(
-            model_name='delegation',
-            name='head',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='delegations_led', to='cooperation.person', verbose_name='head of delegation'),
-        ),
-        migrations.AddField(
-            model_name='delegation',
-            name='members',
-            field=models.ManyToManyField(blank=True, related_name='delegations', to='cooperation.person', verbose_name='members'),
-        ),
-        migrations.CreateModel(
-            name='AgreementParty',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signatory_title', models.CharField(blank=True, max_length=300, verbose_name="signatory's title at the time")),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='cooperation.agreement', verbose_name='agreement')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreement_parties', to='cooperation.organization', verbose_name='party')),
-                ('signatory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='cooperation.person', verbose_name='signatory')),
-            ],
-            options={
-                'verbose_name': 'party',
-                'verbose_name_plural': 'parties',
-                'ordering': ['agreement', 'order', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Region',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the address. Made from the name when left empty; keep it stable.', max_length=120, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=150, verbose_name='name (English)')),
-                ('kind', models.CharField(choices=[('republic', 'republic'), ('oblast', 'oblast (region)'), ('krai', 'krai'), ('federal_city', 'city of federal significance'), ('republican_city', 'city of republican significance'), ('autonomous_okrug', 'autonomous okrug'), ('autonomous_oblast', 'autonomous oblast')], max_length=20, verbose_name='kind')),
-                ('iso_code', models.CharField(blank=True, max_length=6, validators=[django.core.validators.RegexValidator('^[A-Z]{2}-[A-Z0-9]{1,3}$', 'e.g. RU-TA or KZ-23')], verbose_name='ISO 3166-2 code')),
-                ('capital', models.CharField(blank=True, max_length=100, verbose_name='administrative centre')),
-                ('capital_en', models.CharField(blank=True, max_length=100, verbose_name='administrative centre (English)')),
-                ('established_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year established')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('summary_en', models.TextField(blank=True, verbose_name='summary (English)')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='regions', to='cooperation.country', verbose_name='country')),
-                ('industries', models.ManyToManyField(blank=True, related_name='regions', to='cooperation.industry', verbose_name='key industries')),
-            ],
-            options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Position',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('start_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', help_text='How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.', max_length=5, verbose_name='start precision')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end')),
-                ('end_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year')], default='day', help_text='How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.', max_length=5, verbose_name='end precision')),
-                ('country', models.ForeignKey(blank=True, help_text='For national posts (a president) that belong to no region or body.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='cooperation.country', verbose_name='country')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='cooperation.organization', verbose_name='organization')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='cooperation.person', verbose_name='person')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='cooperation.region', verbose_name='region')),
-            ],
-            options={
-                'verbose_name': 'position',
-                'verbose_name_plural': 'positions',
-                'ordering': ['person', '-start_date', 'title'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='Partnership',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('trade', 'trade and supplies'), ('assembly', 'assembly production'), ('dealers', 'dealer and service network'), ('joint_project', 'joint project'), ('investment', 'investment'), ('other', 'other cooperation')], default='other', max_length=16, verbose_name='kind')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='cooperation.organization', verbose_name='organization')),
-                ('partner_country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='cooperation.country', verbose_name='partner country')),
-                ('partner_organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='partnerships_as_partner', to='cooperation.organization', verbose_name='partner organization')),
-                ('partner_region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='cooperation.region', verbose_name='partner region')),
-            ],
-            options={
-                'verbose_name': 'work with a partner',
-                'verbose_name_plural': 'work with partners',
-                'ordering': ['organization', 'partner_country', 'kind'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='Participation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, help_text='As the source says it; taken from the position when left empty.', max_length=300, verbose_name='role at the time')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='cooperation.event', verbose_name='event')),
-                ('side_country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='cooperation.country', verbose_name='side (country)')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='cooperation.person', verbose_name='person')),
-                ('position', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='cooperation.position', verbose_name='position held')),
-                ('side', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='cooperation.region', verbose_name='side (region)')),
-            ],
-            options={
-                'verbose_name': 'participant',
-                'verbose_name_plural': 'participants',
-                'ordering': ['event', 'order', 'id'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["last_name", "first_name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["draft", "published"])),
+                        name="cooperation_person_state_valid",
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='organization',
-            name='region',
-            field=models.ForeignKey(blank=True, help_text='Leave empty when only the country is known.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='cooperation.region', verbose_name='region'),
+            model_name="delegation",
+            name="head",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="delegations_led",
+                to="cooperation.person",
+                verbose_name="head of delegation",
+            ),
+        ),
+        migrations.AddField(
+            model_name="delegation",
+            name="members",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="delegations",
+                to="cooperation.person",
+                verbose_name="members",
+            ),
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="AgreementParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='cooperation.event', verbose_name='invited to')),
-                ('extended_at', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations_extended', to='cooperation.event', verbose_name='extended at')),
-                ('invited_organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='cooperation.organization', verbose_name='invited organization')),
-                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invitations_extended', to='cooperation.person', verbose_name='invited by')),
-                ('invited_region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='cooperation.region', verbose_name='invited region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "signatory_title",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="signatory's title at the time"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="cooperation.agreement",
+                        verbose_name="agreement",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreement_parties",
+                        to="cooperation.organization",
+                        verbose_name="party",
+                    ),
+                ),
+                (
+                    "signatory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="cooperation.person",
+                        verbose_name="signatory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['event', 'id'],
-                'abstract': False,
+                "verbose_name": "party",
+                "verbose_name_plural": "parties",
+                "ordering": ["agreement", "order", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Region",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the address. Made from the name when left empty; keep it stable.",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=150, verbose_name="name (English)"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("republic", "republic"),
+                            ("oblast", "oblast (region)"),
+                            ("krai", "krai"),
+                            ("federal_city", "city of federal significance"),
+                            ("republican_city", "city of republican significance"),
+                            ("autonomous_okrug", "autonomous okrug"),
+                            ("autonomous_oblast", "autonomous oblast"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "iso_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=6,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{2}-[A-Z0-9]{1,3}$", "e.g. RU-TA or KZ-23"
+                            )
+                        ],
+                        verbose_name="ISO 3166-2 code",
+                    ),
+                ),
+                (
+                    "capital",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="administrative centre"
+                    ),
+                ),
+                (
+                    "capital_en",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="administrative centre (English)"
+                    ),
+                ),
+                (
+                    "established_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year established"
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("summary_en", models.TextField(blank=True, verbose_name="summary (English)")),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="regions",
+                        to="cooperation.country",
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "industries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="regions",
+                        to="cooperation.industry",
+                        verbose_name="key industries",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Position",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="title (English)"),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start")),
+                (
+                    "start_precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        help_text="How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.",
+                        max_length=5,
+                        verbose_name="start precision",
+                    ),
+                ),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end")),
+                (
+                    "end_precision",
+                    models.CharField(
+                        choices=[("day", "day"), ("month", "month"), ("year", "year")],
+                        default="day",
+                        help_text="How much of the date the source gives. For a month or a year, enter any day in it: only the month or the year is kept and shown.",
+                        max_length=5,
+                        verbose_name="end precision",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For national posts (a president) that belong to no region or body.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="cooperation.country",
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="cooperation.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="cooperation.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="cooperation.region",
+                        verbose_name="region",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "position",
+                "verbose_name_plural": "positions",
+                "ordering": ["person", "-start_date", "title"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="Partnership",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("trade", "trade and supplies"),
+                            ("assembly", "assembly production"),
+                            ("dealers", "dealer and service network"),
+                            ("joint_project", "joint project"),
+                            ("investment", "investment"),
+                            ("other", "other cooperation"),
+                        ],
+                        default="other",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description (English)"),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="cooperation.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "partner_country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="cooperation.country",
+                        verbose_name="partner country",
+                    ),
+                ),
+                (
+                    "partner_organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships_as_partner",
+                        to="cooperation.organization",
+                        verbose_name="partner organization",
+                    ),
+                ),
+                (
+                    "partner_region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="cooperation.region",
+                        verbose_name="partner region",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "work with a partner",
+                "verbose_name_plural": "work with partners",
+                "ordering": ["organization", "partner_country", "kind"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="Participation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the source says it; taken from the position when left empty.",
+                        max_length=300,
+                        verbose_name="role at the time",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="cooperation.event",
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "side_country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="cooperation.country",
+                        verbose_name="side (country)",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="cooperation.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="cooperation.position",
+                        verbose_name="position held",
+                    ),
+                ),
+                (
+                    "side",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="cooperation.region",
+                        verbose_name="side (region)",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "participant",
+                "verbose_name_plural": "participants",
+                "ordering": ["event", "order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='region',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='cooperation.region', verbose_name='region (location)'),
-        ),
-        migrations.AddField(
-            model_name='delegation',
-            name='home_region',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='delegations_sent', to='cooperation.region', verbose_name='home region'),
-        ),
-        migrations.AddField(
-            model_name='delegation',
-            name='host_region',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='delegations_hosted', to='cooperation.region', verbose_name='host region'),
+            model_name="organization",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Leave empty when only the country is known.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="organizations",
+                to="cooperation.region",
+                verbose_name="region",
+            ),
         ),
         migrations.CreateModel(
-            name='RegionFact',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('text', models.TextField(verbose_name='fact')),
-                ('text_en', models.TextField(blank=True, verbose_name='fact (English)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facts', to='cooperation.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="cooperation.event",
+                        verbose_name="invited to",
+                    ),
+                ),
+                (
+                    "extended_at",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="invitations_extended",
+                        to="cooperation.event",
+                        verbose_name="extended at",
+                    ),
+                ),
+                (
+                    "invited_organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="cooperation.organization",
+                        verbose_name="invited organization",
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations_extended",
+                        to="cooperation.person",
+                        verbose_name="invited by",
+                    ),
+                ),
+                (
+                    "invited_region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="cooperation.region",
+                        verbose_name="invited region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region fact',
-                'verbose_name_plural': 'region facts',
-                'ordering': ['region', 'position', 'id'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='Source',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the address. Made from the name when left empty; keep it stable.', max_length=120, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('news', 'news article'), ('press_release', 'press release'), ('document', 'document'), ('protocol', 'protocol note')], default='news', max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('publisher', models.CharField(blank=True, max_length=200, verbose_name='publisher')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='address (URL)')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='publication date')),
-                ('language', models.CharField(choices=[('ru', 'Russian'), ('kk', 'Kazakh'), ('tt', 'Tatar'), ('en', 'English')], default='ru', max_length=2, verbose_name='language')),
-                ('text', models.TextField(blank=True, help_text='Stored sanitized.', verbose_name='text')),
-                ('photo_credits', models.CharField(blank=True, max_length=300, verbose_name='photo credits')),
-                ('notes', models.TextField(blank=True, verbose_name="editor's notes")),
-            ],
-            options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['-published_on', 'title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_source_state_valid'), models.UniqueConstraint(condition=models.Q(('url', ''), _negated=True), fields=('url',), name='cooperation_source_url_unique')],
-            },
-        ),
-        migrations.CreateModel(
-            name='Citation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('quote', models.TextField(blank=True, verbose_name='supporting passage')),
-                ('content_type', models.ForeignKey(limit_choices_to={'app_label': 'cooperation'}, on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='cooperation.source', verbose_name='source')),
-            ],
-            options={
-                'verbose_name': 'citation',
-                'verbose_name_plural': 'citations',
-                'ordering': ['source__title', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Topic',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.SlugField(blank=True, help_text='Part of the address. Made from the name when left empty; keep it stable.', max_length=120, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=150, unique=True, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=150, verbose_name='name (English)')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-            ],
-            options={
-                'verbose_name': 'topic',
-                'verbose_name_plural': 'topics',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_topic_state_valid')],
-            },
-        ),
-        migrations.CreateModel(
-            name='Statement',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', max_length=16, verbose_name='publication state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('text', models.TextField(verbose_name='text')),
-                ('text_en', models.TextField(blank=True, verbose_name='text (English)')),
-                ('is_verbatim', models.BooleanField(default=False, help_text="Ticked for the speaker's own words in quotation marks; else reported speech.", verbose_name='verbatim quote')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='cooperation.event', verbose_name='event')),
-                ('organizations', models.ManyToManyField(blank=True, related_name='statements', to='cooperation.organization', verbose_name='organizations named')),
-                ('speaker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='cooperation.person', verbose_name='speaker')),
-                ('topics', models.ManyToManyField(blank=True, related_name='statements', to='cooperation.topic', verbose_name='topics')),
-            ],
-            options={
-                'verbose_name': 'statement',
-                'verbose_name_plural': 'statements',
-                'ordering': ['event', 'position', 'id'],
-                'abstract': False,
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["event", "id"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='topics',
-            field=models.ManyToManyField(blank=True, related_name='events', to='cooperation.topic', verbose_name='topics'),
+            model_name="event",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="cooperation.region",
+                verbose_name="region (location)",
+            ),
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='topics',
-            field=models.ManyToManyField(blank=True, related_name='agreements', to='cooperation.topic', verbose_name='topics'),
+            model_name="delegation",
+            name="home_region",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="delegations_sent",
+                to="cooperation.region",
+                verbose_name="home region",
+            ),
+        ),
+        migrations.AddField(
+            model_name="delegation",
+            name="host_region",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="delegations_hosted",
+                to="cooperation.region",
+                verbose_name="host region",
+            ),
+        ),
+        migrations.CreateModel(
+            name="RegionFact",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("text", models.TextField(verbose_name="fact")),
+                ("text_en", models.TextField(blank=True, verbose_name="fact (English)")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="facts",
+                        to="cooperation.region",
+                        verbose_name="region",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "region fact",
+                "verbose_name_plural": "region facts",
+                "ordering": ["region", "position", "id"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="Source",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the address. Made from the name when left empty; keep it stable.",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("news", "news article"),
+                            ("press_release", "press release"),
+                            ("document", "document"),
+                            ("protocol", "protocol note"),
+                        ],
+                        default="news",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="title (English)"),
+                ),
+                (
+                    "publisher",
+                    models.CharField(blank=True, max_length=200, verbose_name="publisher"),
+                ),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="address (URL)")),
+                (
+                    "published_on",
+                    models.DateField(blank=True, null=True, verbose_name="publication date"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("ru", "Russian"),
+                            ("kk", "Kazakh"),
+                            ("tt", "Tatar"),
+                            ("en", "English"),
+                        ],
+                        default="ru",
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        blank=True, help_text="Stored sanitized.", verbose_name="text"
+                    ),
+                ),
+                (
+                    "photo_credits",
+                    models.CharField(blank=True, max_length=300, verbose_name="photo credits"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="editor's notes")),
+            ],
+            options={
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["-published_on", "title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["draft", "published"])),
+                        name="cooperation_source_state_valid",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("url", ""), _negated=True),
+                        fields=("url",),
+                        name="cooperation_source_url_unique",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Citation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("quote", models.TextField(blank=True, verbose_name="supporting passage")),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        limit_choices_to={"app_label": "cooperation"},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="citations",
+                        to="cooperation.source",
+                        verbose_name="source",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "citation",
+                "verbose_name_plural": "citations",
+                "ordering": ["source__title", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Topic",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Part of the address. Made from the name when left empty; keep it stable.",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, unique=True, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=150, verbose_name="name (English)"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+            ],
+            options={
+                "verbose_name": "topic",
+                "verbose_name_plural": "topics",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["draft", "published"])),
+                        name="cooperation_topic_state_valid",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Statement",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="publication state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("text", models.TextField(verbose_name="text")),
+                ("text_en", models.TextField(blank=True, verbose_name="text (English)")),
+                (
+                    "is_verbatim",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Ticked for the speaker's own words in quotation marks; else reported speech.",
+                        verbose_name="verbatim quote",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statements",
+                        to="cooperation.event",
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "organizations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="statements",
+                        to="cooperation.organization",
+                        verbose_name="organizations named",
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statements",
+                        to="cooperation.person",
+                        verbose_name="speaker",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="statements",
+                        to="cooperation.topic",
+                        verbose_name="topics",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "statement",
+                "verbose_name_plural": "statements",
+                "ordering": ["event", "position", "id"],
+                "abstract": False,
+            },
+        ),
+        migrations.AddField(
+            model_name="event",
+            name="topics",
+            field=models.ManyToManyField(
+                blank=True, related_name="events", to="cooperation.topic", verbose_name="topics"
+            ),
+        ),
+        migrations.AddField(
+            model_name="agreement",
+            name="topics",
+            field=models.ManyToManyField(
+                blank=True, related_name="agreements", to="cooperation.topic", verbose_name="topics"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='industry',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_industry_state_valid'),
+            model_name="industry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["draft", "published"])),
+                name="cooperation_industry_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='industry',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='cooperation_industry_not_own_parent'),
+            model_name="industry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="cooperation_industry_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventorganization',
-            constraint=models.UniqueConstraint(fields=('event', 'organization'), name='cooperation_event_organization_once_per_event'),
+            model_name="eventorganization",
+            constraint=models.UniqueConstraint(
+                fields=("event", "organization"),
+                name="cooperation_event_organization_once_per_event",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organizationalias',
-            constraint=models.UniqueConstraint(fields=('organization', 'name'), name='cooperation_alias_unique_per_organization'),
+            model_name="organizationalias",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "name"), name="cooperation_alias_unique_per_organization"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreementparty',
-            constraint=models.UniqueConstraint(fields=('agreement', 'organization'), name='cooperation_agreement_party_once'),
+            model_name="agreementparty",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "organization"), name="cooperation_agreement_party_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_region_state_valid'),
+            model_name="region",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["draft", "published"])),
+                name="cooperation_region_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.UniqueConstraint(condition=models.Q(('iso_code', ''), _negated=True), fields=('iso_code',), name='cooperation_region_iso_unique'),
+            model_name="region",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("iso_code", ""), _negated=True),
+                fields=("iso_code",),
+                name="cooperation_region_iso_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.UniqueConstraint(fields=('country', 'name'), name='cooperation_region_unique_name_per_country'),
+            model_name="region",
+            constraint=models.UniqueConstraint(
+                fields=("country", "name"), name="cooperation_region_unique_name_per_country"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_position_state_valid'),
+            model_name="position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["draft", "published"])),
+                name="cooperation_position_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='cooperation_position_end_after_start'),
+            model_name="position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="cooperation_position_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.CheckConstraint(condition=models.Q(('start_precision__in', ['day', 'month', 'year'])), name='cooperation_position_start_precision_valid'),
+            model_name="position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start_precision__in", ["day", "month", "year"])),
+                name="cooperation_position_start_precision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.CheckConstraint(condition=models.Q(('end_precision__in', ['day', 'month', 'year'])), name='cooperation_position_end_precision_valid'),
+            model_name="position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_precision__in", ["day", "month", "year"])),
+                name="cooperation_position_end_precision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.CheckConstraint(condition=models.Q(('organization__isnull', False), ('region__isnull', False), ('country__isnull', False), _connector='OR'), name='cooperation_position_has_place'),
+            model_name="position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("organization__isnull", False),
+                    ("region__isnull", False),
+                    ("country__isnull", False),
+                    _connector="OR",
+                ),
+                name="cooperation_position_has_place",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(fields=('person', 'organization', 'start_date'), name='cooperation_position_unique_person_organization_start'),
+            model_name="position",
+            constraint=models.UniqueConstraint(
+                fields=("person", "organization", "start_date"),
+                name="cooperation_position_unique_person_organization_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(fields=('person', 'title', 'start_date'), name='cooperation_position_unique_person_title_start'),
+            model_name="position",
+            constraint=models.UniqueConstraint(
+                fields=("person", "title", "start_date"),
+                name="cooperation_position_unique_person_title_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(condition=models.Q(('start_date__isnull', True)), fields=('person', 'title'), name='cooperation_position_unique_undated_title'),
+            model_name="position",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("start_date__isnull", True)),
+                fields=("person", "title"),
+                name="cooperation_position_unique_undated_title",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_partnership_state_valid'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["draft", "published"])),
+                name="cooperation_partnership_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('partner_organization__isnull', True), models.Q(('partner_organization', models.F('organization')), _negated=True), _connector='OR'), name='cooperation_partnership_not_with_itself'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("partner_organization__isnull", True),
+                    models.Q(("partner_organization", models.F("organization")), _negated=True),
+                    _connector="OR",
+                ),
+                name="cooperation_partnership_not_with_itself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.UniqueConstraint(fields=('organization', 'partner_country', 'kind'), name='cooperation_partnership_unique_kind_per_country'),
+            model_name="partnership",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "partner_country", "kind"),
+                name="cooperation_partnership_unique_kind_per_country",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('event', 'person'), name='cooperation_participation_once_per_event'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                fields=("event", "person"), name="cooperation_participation_once_per_event"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_organization_state_valid'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["draft", "published"])),
+                name="cooperation_organization_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='cooperation_organization_not_own_parent'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True),
+                name="cooperation_organization_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_invitation_state_valid'),
+            model_name="invitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["draft", "published"])),
+                name="cooperation_invitation_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(('invited_region__isnull', False), ('invited_organization__isnull', False), _connector='OR'), name='cooperation_invitation_has_invitee'),
+            model_name="invitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("invited_region__isnull", False),
+                    ("invited_organization__isnull", False),
+                    _connector="OR",
+                ),
+                name="cooperation_invitation_has_invitee",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delegation',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_delegation_state_valid'),
+            model_name="delegation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["draft", "published"])),
+                name="cooperation_delegation_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delegation',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='cooperation_delegation_end_after_start'),
+            model_name="delegation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="cooperation_delegation_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delegation',
-            constraint=models.CheckConstraint(condition=models.Q(('start_precision__in', ['day', 'month', 'year'])), name='cooperation_delegation_start_precision_valid'),
+            model_name="delegation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start_precision__in", ["day", "month", "year"])),
+                name="cooperation_delegation_start_precision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delegation',
-            constraint=models.CheckConstraint(condition=models.Q(('end_precision__in', ['day', 'month', 'year'])), name='cooperation_delegation_end_precision_valid'),
+            model_name="delegation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_precision__in", ["day", "month", "year"])),
+                name="cooperation_delegation_end_precision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delegation',
-            constraint=models.CheckConstraint(condition=models.Q(('home_region__isnull', True), models.Q(('home_region', models.F('host_region')), _negated=True), _connector='OR'), name='cooperation_delegation_travels_elsewhere'),
+            model_name="delegation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("home_region__isnull", True),
+                    models.Q(("home_region", models.F("host_region")), _negated=True),
+                    _connector="OR",
+                ),
+                name="cooperation_delegation_travels_elsewhere",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='regionfact',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_regionfact_state_valid'),
+            model_name="regionfact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["draft", "published"])),
+                name="cooperation_regionfact_state_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='citation',
-            index=models.Index(fields=['content_type', 'object_id'], name='cooperation_content_4de732_idx'),
+            model_name="citation",
+            index=models.Index(
+                fields=["content_type", "object_id"], name="cooperation_content_4de732_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.UniqueConstraint(fields=('source', 'content_type', 'object_id'), name='cooperation_citation_unique_per_record'),
+            model_name="citation",
+            constraint=models.UniqueConstraint(
+                fields=("source", "content_type", "object_id"),
+                name="cooperation_citation_unique_per_record",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_statement_state_valid'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["draft", "published"])),
+                name="cooperation_statement_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_event_state_valid'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["draft", "published"])),
+                name="cooperation_event_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='cooperation_event_end_after_start'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="cooperation_event_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('start_precision__in', ['day', 'month', 'year'])), name='cooperation_event_start_precision_valid'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start_precision__in", ["day", "month", "year"])),
+                name="cooperation_event_start_precision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('end_precision__in', ['day', 'month', 'year'])), name='cooperation_event_end_precision_valid'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_precision__in", ["day", "month", "year"])),
+                name="cooperation_event_end_precision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['planned', 'held', 'cancelled'])), name='cooperation_event_status_valid'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["planned", "held", "cancelled"])),
+                name="cooperation_event_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published'])), name='cooperation_agreement_state_valid'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["draft", "published"])),
+                name="cooperation_agreement_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('signed_precision__in', ['day', 'month', 'year'])), name='cooperation_agreement_signed_precision_valid'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("signed_precision__in", ["day", "month", "year"])),
+                name="cooperation_agreement_signed_precision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['signed', 'in_force', 'completed', 'terminated'])), name='cooperation_agreement_status_valid'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["signed", "in_force", "completed", "terminated"])
+                ),
+                name="cooperation_agreement_status_valid",
+            ),
         ),
     ]

@@ -5,32 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0002_editors_group'),
+        ("cooperation", "0002_editors_group"),
     ]
 
     operations = [
         # Typo-tolerant search on PostgreSQL; a no-op on other databases.
         TrigramExtension(),
         migrations.AddField(
-            model_name='agreementparty',
-            name='signatory_title_en',
-            field=models.CharField(blank=True, max_length=300, verbose_name="signatory's title at the time (English)"),
+            model_name="agreementparty",
+            name="signatory_title_en",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="signatory's title at the time (English)"
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='attendance_note_en',
-            field=models.CharField(blank=True, max_length=300, verbose_name='attendance as reported (English)'),
+            model_name="event",
+            name="attendance_note_en",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="attendance as reported (English)"
+            ),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='note_en',
-            field=models.CharField(blank=True, max_length=300, verbose_name='note (English)'),
+            model_name="invitation",
+            name="note_en",
+            field=models.CharField(blank=True, max_length=300, verbose_name="note (English)"),
         ),
         migrations.AddField(
-            model_name='participation',
-            name='role_en',
-            field=models.CharField(blank=True, max_length=300, verbose_name='role at the time (English)'),
+            model_name="participation",
+            name="role_en",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="role at the time (English)"
+            ),
         ),
     ]

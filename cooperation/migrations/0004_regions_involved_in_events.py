@@ -4,16 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0003_english_roles_and_trigram'),
+        ("cooperation", "0003_english_roles_and_trigram"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='regions',
-            field=models.ManyToManyField(blank=True, editable=False, related_name='events_involving', to='cooperation.region', verbose_name='regions involved'),
+            model_name="event",
+            name="regions",
+            field=models.ManyToManyField(
+                blank=True,
+                editable=False,
+                related_name="events_involving",
+                to="cooperation.region",
+                verbose_name="regions involved",
+            ),
         ),
     ]
 

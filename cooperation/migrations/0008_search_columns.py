@@ -20,14 +20,24 @@ SEARCHED = {
     ),
     "organization": SimpleNamespace(
         search_fields=[
-            "name", "name_en", "short_name", "short_name_en", "description", "description_en"
+            "name",
+            "name_en",
+            "short_name",
+            "short_name_en",
+            "description",
+            "description_en",
         ],
         name_fields=[("name",), ("short_name",), ("name_en",)],
         search_related=["aliases__name"],
     ),
     "person": SimpleNamespace(
         search_fields=[
-            "first_name", "last_name", "patronymic", "first_name_en", "last_name_en", "bio",
+            "first_name",
+            "last_name",
+            "patronymic",
+            "first_name_en",
+            "last_name_en",
+            "bio",
             "bio_en",
         ],
         name_fields=[("first_name", "last_name"), ("first_name_en", "last_name_en")],
@@ -38,7 +48,14 @@ SEARCHED = {
     ),
     "event": SimpleNamespace(
         search_fields=[
-            "title", "title_en", "summary", "summary_en", "city", "city_en", "venue", "venue_en"
+            "title",
+            "title_en",
+            "summary",
+            "summary_en",
+            "city",
+            "city_en",
+            "venue",
+            "venue_en",
         ],
         name_fields=[("title",), ("title_en",)],
     ),
@@ -79,91 +96,112 @@ def drop_search_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0007_publishers_group'),
+        ("cooperation", "0007_publishers_group"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agreement',
-            name='search_document',
+            model_name="agreement",
+            name="search_document",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='search_names',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="agreement",
+            name="search_names",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.AddField(
-            model_name='delegation',
-            name='search_document',
+            model_name="delegation",
+            name="search_document",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='delegation',
-            name='search_names',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="delegation",
+            name="search_names",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.AddField(
-            model_name='event',
-            name='search_document',
+            model_name="event",
+            name="search_document",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='event',
-            name='search_names',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="event",
+            name="search_names",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='search_document',
+            model_name="organization",
+            name="search_document",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='search_names',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="organization",
+            name="search_names",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.AddField(
-            model_name='person',
-            name='search_document',
+            model_name="person",
+            name="search_document",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='person',
-            name='search_names',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="person",
+            name="search_names",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.AddField(
-            model_name='region',
-            name='search_document',
+            model_name="region",
+            name="search_document",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='region',
-            name='search_names',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="region",
+            name="search_names",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.AddField(
-            model_name='source',
-            name='search_document',
+            model_name="source",
+            name="search_document",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='source',
-            name='search_names',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="source",
+            name="search_names",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.AlterField(
-            model_name='historicalsource',
-            name='kind',
-            field=models.CharField(choices=[('news', 'news article'), ('press_release', 'press release'), ('document', 'document'), ('protocol', 'protocol note'), ('synthetic', 'synthetic demo data')], default='news', max_length=20, verbose_name='kind'),
+            model_name="historicalsource",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("news", "news article"),
+                    ("press_release", "press release"),
+                    ("document", "document"),
+                    ("protocol", "protocol note"),
+                    ("synthetic", "synthetic demo data"),
+                ],
+                default="news",
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='kind',
-            field=models.CharField(choices=[('news', 'news article'), ('press_release', 'press release'), ('document', 'document'), ('protocol', 'protocol note'), ('synthetic', 'synthetic demo data')], default='news', max_length=20, verbose_name='kind'),
+            model_name="source",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("news", "news article"),
+                    ("press_release", "press release"),
+                    ("document", "document"),
+                    ("protocol", "protocol note"),
+                    ("synthetic", "synthetic demo data"),
+                ],
+                default="news",
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.RunPython(create_search_indexes, drop_search_indexes),
     ]

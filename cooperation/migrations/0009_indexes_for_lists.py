@@ -5,58 +5,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0008_search_columns'),
+        ("cooperation", "0008_search_columns"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='agreement',
-            index=models.Index(condition=models.Q(('state', 'published')), fields=['-signed_date', 'title'], name='cooperation_agreement_date'),
+            model_name="agreement",
+            index=models.Index(
+                condition=models.Q(("state", "published")),
+                fields=["-signed_date", "title"],
+                name="cooperation_agreement_date",
+            ),
         ),
         migrations.AddIndex(
-            model_name='agreement',
-            index=models.Index(condition=models.Q(('state', 'published')), fields=['title'], name='cooperation_agreement_title'),
+            model_name="agreement",
+            index=models.Index(
+                condition=models.Q(("state", "published")),
+                fields=["title"],
+                name="cooperation_agreement_title",
+            ),
         ),
         migrations.AddIndex(
-            model_name='agreement',
-            index=models.Index(condition=models.Q(('state', 'published')), fields=['kind', 'status', 'signed_date'], name='cooperation_agreement_kinds'),
+            model_name="agreement",
+            index=models.Index(
+                condition=models.Q(("state", "published")),
+                fields=["kind", "status", "signed_date"],
+                name="cooperation_agreement_kinds",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delegation',
-            index=models.Index(condition=models.Q(('state', 'published')), fields=['-start_date', 'title'], name='cooperation_delegation_date'),
+            model_name="delegation",
+            index=models.Index(
+                condition=models.Q(("state", "published")),
+                fields=["-start_date", "title"],
+                name="cooperation_delegation_date",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delegation',
-            index=models.Index(condition=models.Q(('state', 'published')), fields=['title'], name='cooperation_delegation_title'),
+            model_name="delegation",
+            index=models.Index(
+                condition=models.Q(("state", "published")),
+                fields=["title"],
+                name="cooperation_delegation_title",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('state', 'published')), fields=['-start_date', 'title'], name='cooperation_event_date'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(("state", "published")),
+                fields=["-start_date", "title"],
+                name="cooperation_event_date",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('state', 'published')), fields=['title'], name='cooperation_event_title'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(("state", "published")),
+                fields=["title"],
+                name="cooperation_event_title",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(condition=models.Q(('state', 'published')), fields=['kind', 'status', 'start_date'], name='cooperation_event_kinds'),
+            model_name="event",
+            index=models.Index(
+                condition=models.Q(("state", "published")),
+                fields=["kind", "status", "start_date"],
+                name="cooperation_event_kinds",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(django.db.models.functions.comparison.Coalesce('end_date', 'start_date'), condition=models.Q(('state', 'published')), name='cooperation_event_last_day'),
+            model_name="event",
+            index=models.Index(
+                django.db.models.functions.comparison.Coalesce("end_date", "start_date"),
+                condition=models.Q(("state", "published")),
+                name="cooperation_event_last_day",
+            ),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(condition=models.Q(('state', 'published')), fields=['name'], name='cooperation_org_name'),
+            model_name="organization",
+            index=models.Index(
+                condition=models.Q(("state", "published")),
+                fields=["name"],
+                name="cooperation_org_name",
+            ),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(condition=models.Q(('state', 'published')), fields=['kind', 'region', 'country'], name='cooperation_org_kind_place'),
+            model_name="organization",
+            index=models.Index(
+                condition=models.Q(("state", "published")),
+                fields=["kind", "region", "country"],
+                name="cooperation_org_kind_place",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('state', 'published')), fields=['last_name', 'first_name'], name='cooperation_person_name'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("state", "published")),
+                fields=["last_name", "first_name"],
+                name="cooperation_person_name",
+            ),
         ),
     ]

@@ -8,9 +8,7 @@ def fill_countries(apps, schema_editor):
     Event = apps.get_model("cooperation", "Event")
     Participation = apps.get_model("cooperation", "Participation")
     through = Event.countries.through
-    pairs = set(
-        Event.regions.through.objects.values_list("event_id", "region__country_id")
-    )
+    pairs = set(Event.regions.through.objects.values_list("event_id", "region__country_id"))
     pairs |= set(
         Participation.objects.exclude(side_country=None).values_list("event_id", "side_country_id")
     )
@@ -21,16 +19,21 @@ def fill_countries(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0009_indexes_for_lists'),
+        ("cooperation", "0009_indexes_for_lists"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='countries',
-            field=models.ManyToManyField(blank=True, editable=False, related_name='events_involving', to='cooperation.country', verbose_name='countries involved'),
+            model_name="event",
+            name="countries",
+            field=models.ManyToManyField(
+                blank=True,
+                editable=False,
+                related_name="events_involving",
+                to="cooperation.country",
+                verbose_name="countries involved",
+            ),
         ),
         migrations.RunPython(fill_countries, migrations.RunPython.noop),
     ]

@@ -25,21 +25,32 @@ def fill_places(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0011_indexes_for_status_and_events_going_on'),
+        ("cooperation", "0011_indexes_for_status_and_events_going_on"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='position',
-            name='place_country',
-            field=models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cooperation.country'),
+            model_name="position",
+            name="place_country",
+            field=models.ForeignKey(
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="cooperation.country",
+            ),
         ),
         migrations.AddField(
-            model_name='position',
-            name='place_region',
-            field=models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cooperation.region'),
+            model_name="position",
+            name="place_region",
+            field=models.ForeignKey(
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="cooperation.region",
+            ),
         ),
         migrations.RunPython(fill_places, migrations.RunPython.noop),
     ]

@@ -4,20 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperation', '0012_where_positions_are_held'),
+        ("cooperation", "0012_where_positions_are_held"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalsource',
-            name='kind',
-            field=models.CharField(choices=[('news', 'news article'), ('press_release', 'press release'), ('document', 'document'), ('protocol', 'protocol note'), ('reference', 'reference list'), ('synthetic', 'synthetic demo data')], default='news', max_length=20, verbose_name='kind'),
+            model_name="historicalsource",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("news", "news article"),
+                    ("press_release", "press release"),
+                    ("document", "document"),
+                    ("protocol", "protocol note"),
+                    ("reference", "reference list"),
+                    ("synthetic", "synthetic demo data"),
+                ],
+                default="news",
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='kind',
-            field=models.CharField(choices=[('news', 'news article'), ('press_release', 'press release'), ('document', 'document'), ('protocol', 'protocol note'), ('reference', 'reference list'), ('synthetic', 'synthetic demo data')], default='news', max_length=20, verbose_name='kind'),
+            model_name="source",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("news", "news article"),
+                    ("press_release", "press release"),
+                    ("document", "document"),
+                    ("protocol", "protocol note"),
+                    ("reference", "reference list"),
+                    ("synthetic", "synthetic demo data"),
+                ],
+                default="news",
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]

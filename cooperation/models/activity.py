@@ -4,12 +4,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..dates import format_range
+from ..dates import format_range, truncate
 from .actors import Organization, Person, Position
 from .base import (
     PUBLISHED_ONLY,
@@ -181,6 +182,13 @@ class EventQuerySet(IndustryFilterMixin, PublishableQuerySet):
             Q(end_date__isnull=True) | Q(end_date__lt=today)
         )
 
+    def outcome_not_recorded(self, today=None):
+        """Planned events whose last day has passed (Event.outcome_not_recorded)."""
+        today = today or datetime.date.today()
+        return self.filter(status=Event.Status.PLANNED).filter(
+            Q(end_date__lt=today) | Q(end_date__isnull=True, start_date__lt=today)
+        )
+
     def refresh_regions(self):
         """Recompute the regions involved, after a bulk change that bypassed save()."""
         for event in self.prefetch_related("participations"):
@@ -350,6 +358,18 @@ class Event(Searchable, Record, Slugged):
     @property
     def dates(self):
         return format_range(self.start, self.end)
+
+    def outcome_not_recorded(self, today=None):
+        """Still "planned" after its last day: nobody has recorded whether it was held."""
+        today = today or datetime.date.today()
+        return self.status == self.Status.PLANNED and (self.end_date or self.start_date) < today
+
+    @property
+    def shown_status(self):
+        """The status as the public site words it: never "planned" once the date is past."""
+        if self.outcome_not_recorded():
+            return _("date passed, outcome not recorded")
+        return self.get_status_display()
 
     def save(self, *args, **kwargs):
         _truncate_partial_dates(
@@ -578,6 +598,31 @@ class AgreementQuerySet(IndustryFilterMixin, PublishableQuerySet):
         )
         return self.filter(pk__in=parties.values("agreement"))
 
+    def in_force(self, today=None):
+        """Signed or in force, and within its validity today: not yet expired, or
+        extended automatically (the text says so) past its first term."""
+        today = today or datetime.date.today()
+        return self.filter(status__in=[Agreement.Status.SIGNED, Agreement.Status.IN_FORCE]).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today) | Q(auto_extends=True),
+        )
+
+    def ending_within(self, days, today=None):
+        """Still running, with a validity that ends in the next `days` days and is not
+        extended automatically: an editor should find out whether it was renewed."""
+        today = today or datetime.date.today()
+        return self.filter(
+            status__in=[Agreement.Status.SIGNED, Agreement.Status.IN_FORCE],
+            auto_extends=False,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=days),
+        )
+
+    def with_overdue(self, today=None):
+        """Agreements with at least one public commitment overdue (Commitment.overdue)."""
+        overdue = Commitment.objects.public(known=["agreement"]).overdue(today)
+        return self.filter(pk__in=overdue.values("agreement"))
+
 
 class Agreement(Searchable, Record, Slugged):
     # What search (cooperation/search.py) looks through.
@@ -621,10 +666,52 @@ class Agreement(Searchable, Record, Slugged):
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="agreements", verbose_name=_("topics")
     )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_from_precision = _precision_field(_("valid from precision"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_until_precision = _precision_field(_("valid until precision"))
+    auto_extends = models.BooleanField(
+        _("extended automatically"),
+        default=False,
+        help_text=_(
+            "Ticked where the text says the agreement is extended for a further term unless "
+            "a party gives notice."
+        ),
+    )
+    # The family of an agreement (docs/decisions/0007-commitments-and-agreement-families.md).
+    # PROTECT: deleting a framework agreement must not silently cut its road maps loose.
+    implements = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="implemented_by",
+        verbose_name=_("implements"),
+        help_text=_("The framework agreement this road map or plan of measures carries out."),
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+        help_text=_("The earlier edition this one replaces or continues."),
+    )
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name=_("amends"),
+    )
 
     objects = AgreementQuerySet.as_manager()
 
     signed = partial_date_property("signed_date", "signed_precision")
+    valid_from_partial = partial_date_property("valid_from", "valid_from_precision")
+    valid_until_partial = partial_date_property("valid_until", "valid_until_precision")
 
     _history_m2m_fields = ["industries", "topics"]
 
@@ -655,10 +742,20 @@ class Agreement(Searchable, Record, Slugged):
         constraints = [
             *Publishable.Meta.constraints,
             _precision_valid("agreement", "signed_precision"),
+            _precision_valid("agreement", "valid_from_precision"),
+            _precision_valid("agreement", "valid_until_precision"),
             models.CheckConstraint(
                 condition=Q(status__in=["signed", "in_force", "completed", "terminated"]),
                 name="cooperation_agreement_status_valid",
             ),
+            _end_after_start("agreement", start="valid_from", end="valid_until"),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{link}__isnull": True}) | ~Q(**{link: F("pk")}),
+                    name=f"cooperation_agreement_{link}_not_itself",
+                )
+                for link in ("implements", "replaces", "amends")
+            ],
         ]
 
     def __str__(self):
@@ -673,8 +770,46 @@ class Agreement(Searchable, Record, Slugged):
     def regions(self):
         return Region.objects.filter(organizations__agreement_parties__agreement=self).distinct()
 
+    @property
+    def validity(self):
+        """ "15 March 2023 – 2025", or "" when no source gave the term."""
+        if not (self.valid_from or self.valid_until):
+            return ""
+        return format_range(self.valid_from_partial, self.valid_until_partial)
+
+    def family(self, agreements):
+        """The agreements linked to this one, directly or through others, with this one,
+        oldest first: the framework, its road maps, their later editions and amendments.
+        `agreements`: the queryset the page may show (public, or staff's drafts too)."""
+        links = ("implements", "replaces", "amends")
+        found, frontier = {self.pk: self}, [self.pk]
+        while frontier:
+            related = Q()
+            for link in links:
+                related |= Q(**{f"{link}__in": frontier})
+            upward = [
+                getattr(obj, f"{link}_id")
+                for obj in found.values()
+                if obj.pk in frontier
+                for link in links
+            ]
+            related |= Q(pk__in=[pk for pk in upward if pk])
+            new = [obj for obj in agreements.filter(related) if obj.pk not in found]
+            found.update((obj.pk, obj) for obj in new)
+            frontier = [obj.pk for obj in new]
+        return sorted(found.values(), key=lambda a: (a.signed_date or datetime.date.max, a.pk))
+
+    def clean(self):
+        for link in ("implements", "replaces", "amends"):
+            if self.pk and getattr(self, f"{link}_id") == self.pk:
+                raise ValidationError({link: _("An agreement cannot be linked to itself.")})
+
     def save(self, *args, **kwargs):
-        _truncate_partial_dates(self, [("signed_date", "signed_precision")])
+        _truncate_partial_dates(
+            self, [("signed_date", "signed_precision"), ("valid_from", "valid_from_precision")]
+        )
+        if self.valid_until:  # an end: the last day of its month or year
+            self.valid_until = truncate(self.valid_until, self.valid_until_precision, end=True)
         super().save(*args, **kwargs)
 
 
@@ -721,6 +856,196 @@ class AgreementParty(PublicModel):
 
     def __str__(self):
         return str(self.organization)
+
+
+class CommitmentStatus(models.TextChoices):
+    """Where a commitment stands, as its latest progress update says."""
+
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    DONE = "done", _("done")
+    DROPPED = "dropped", _("dropped")
+
+
+# Statuses after which a commitment can no longer be overdue.
+CLOSED = [CommitmentStatus.DONE, CommitmentStatus.DROPPED]
+
+
+class CommitmentQuerySet(IndustryFilterMixin, PublishableQuerySet):
+    def with_status(self):
+        """Each commitment's `current_status`: that of its latest public progress update,
+        "planned" (what the agreement's own text says) while it has none."""
+        if "current_status" in self.query.annotations:
+            return self
+        latest = (
+            ProgressUpdate.objects.public(known=["commitment"])
+            .filter(commitment=OuterRef("pk"))
+            .order_by("-date", "-id")
+            .values("status")[:1]
+        )
+        return self.annotate(
+            current_status=Coalesce(Subquery(latest), Value(CommitmentStatus.PLANNED))
+        )
+
+    def in_status(self, *statuses):
+        return self.with_status().filter(current_status__in=statuses)
+
+    def open(self):
+        """Not done and not dropped."""
+        return self.with_status().exclude(current_status__in=CLOSED)
+
+    def overdue(self, today=None):
+        """Open past their due date: derived each time, never stored."""
+        today = today or datetime.date.today()
+        return self.open().filter(due_date__lt=today)
+
+    def due_within(self, days, today=None):
+        today = today or datetime.date.today()
+        return self.open().filter(
+            due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days)
+        )
+
+    def for_region(self, region):
+        """Commitments of agreements with a party in the region."""
+        return self.filter(agreement__in=Agreement.objects.for_region(region))
+
+
+class Commitment(Record):
+    """An item of an agreement or road map: what was promised, by whom, by when."""
+
+    public_requires = ("agreement",)
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+        verbose_name=_("agreement"),
+    )
+    number = models.CharField(
+        _("item number"), max_length=20, blank=True, help_text=_("As the document numbers it: 1.2")
+    )
+    text = models.TextField(_("text"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    responsible = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("responsible organizations"),
+    )
+    # A due date is an end: "2025" means by the end of 2025.
+    due_date = models.DateField(_("due by"), null=True, blank=True)
+    due_precision = _precision_field(_("due date precision"))
+    industries = models.ManyToManyField(
+        Industry, blank=True, related_name="commitments", verbose_name=_("industries")
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="commitments", verbose_name=_("topics")
+    )
+    events = models.ManyToManyField(
+        Event,
+        blank=True,
+        related_name="commitments_carried_out",
+        verbose_name=_("events carrying it out"),
+    )
+    delegations = models.ManyToManyField(
+        Delegation,
+        blank=True,
+        related_name="commitments_carried_out",
+        verbose_name=_("delegations carrying it out"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    due = partial_date_property("due_date", "due_precision")
+
+    _history_m2m_fields = ["responsible", "industries", "topics", "events", "delegations"]
+
+    class Meta(Record.Meta):
+        ordering = ["agreement", "order", "id"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            *Publishable.Meta.constraints,
+            _precision_valid("commitment", "due_precision"),
+            # A road map's item number names one item: the spreadsheet import finds it so.
+            models.UniqueConstraint(
+                fields=["agreement", "number"],
+                condition=~Q(number=""),
+                name="cooperation_commitment_number_once",
+            ),
+        ]
+
+    def __str__(self):
+        text = localized(self, "text")
+        text = text if len(text) <= 90 else text[:89] + "…"
+        return f"{self.number} {text}" if self.number else text
+
+    def get_absolute_url(self):
+        return self.agreement.get_absolute_url() + f"#commitment-{self.pk}"
+
+    @property
+    def status(self):
+        """`current_status` where the queryset gave it (with_status), else asked now."""
+        if hasattr(self, "current_status"):
+            return self.current_status
+        return Commitment.objects.with_status().get(pk=self.pk).current_status
+
+    def get_status_display(self):
+        return CommitmentStatus(self.status).label
+
+    def is_overdue(self, today=None):
+        today = today or datetime.date.today()
+        return bool(self.due_date and self.due_date < today and self.status not in CLOSED)
+
+    def save(self, *args, **kwargs):
+        if self.due_date:
+            self.due_date = truncate(self.due_date, self.due_precision, end=True)
+        super().save(*args, **kwargs)
+
+
+class ProgressUpdate(Record):
+    """A dated, cited report of how a commitment stands: the only source of its status."""
+
+    public_requires = ("commitment",)
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="updates",
+        verbose_name=_("commitment"),
+    )
+    date = models.DateField(_("date"))
+    precision = _precision_field(_("date precision"))
+    status = models.CharField(_("status"), max_length=12, choices=CommitmentStatus.choices)
+    note = models.TextField(_("what happened"), blank=True)
+    note_en = models.TextField(_("what happened (English)"), blank=True)
+
+    when = partial_date_property("date", "precision")
+
+    class Meta(Record.Meta):
+        ordering = ["commitment", "-date", "-id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        indexes = [models.Index(fields=["commitment", "-date"], name="cooperation_progress_latest")]
+        constraints = [
+            *Publishable.Meta.constraints,
+            _precision_valid("progressupdate", "precision"),
+            models.CheckConstraint(
+                condition=Q(status__in=CommitmentStatus.values),
+                name="cooperation_progressupdate_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.when}: {self.get_status_display()} — {self.commitment}"
+
+    def get_absolute_url(self):
+        return self.commitment.agreement.get_absolute_url() + f"#progress-{self.pk}"
+
+    def save(self, *args, **kwargs):
+        _truncate_partial_dates(self, [("date", "precision")])
+        super().save(*args, **kwargs)
 
 
 class Statement(Record):
