@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -23,7 +23,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import charts, exports, filters, page_cache
+from . import charts, exports, filters, geography, page_cache, statistics
 from . import search as text_search
 from .listings import LISTINGS
 from .models import (
@@ -45,7 +45,6 @@ from .models import (
     Source,
     Statement,
     Topic,
-    public_condition,
 )
 
 
@@ -145,6 +144,7 @@ def home(request):
             .order_by("country__name", "name"),
             # Aggregates over everything, kept until the content changes.
             **page_cache.kept(page_cache.query_key("home", get_language()), _figures),
+            "map": geography.drawing(statistics.pair_ranking(statistics.scope())),
         },
     )
 
@@ -152,7 +152,7 @@ def home(request):
 def _figures():
     """The home page's counts, busiest region pairs and industries."""
     return {
-        "pairs": _busiest_pairs(),
+        "pairs": statistics.busiest_pairs(HOME_PAIRS),
         "industries": filters.IndustryFacet().values(Organization.objects.public())[:8],
         "counts": {
             model._meta.model_name: model.objects.public().count()
@@ -228,6 +228,10 @@ def region_detail(request, slug):
             agreements=shown["agreements"],
             delegations=[*shown["delegations_sent"], *shown["delegations_hosted"]],
         ),
+        map=geography.drawing(
+            statistics.pair_ranking(statistics.scope(), region=region), focus=region
+        ),
+        partner_countries=statistics.partner_countries(region),
     )
 
 
@@ -759,21 +763,3 @@ def _industry_counts():
 
 HOME_ITEMS = 6
 HOME_PAIRS = 6
-
-
-def _busiest_pairs():
-    """Region pairs with the most public events together, in one aggregate query."""
-    through = Event.regions.through
-    rows = (
-        through.objects.filter(
-            public_condition(through),
-            public_condition(through, "event__regions"),
-            event__regions__pk__gt=F("region_id"),
-        )
-        .values_list("region_id", "event__regions")
-        .annotate(n=Count("event_id", distinct=True))
-        .order_by("-n")[:HOME_PAIRS]
-    )
-    rows = list(rows)
-    regions = Region.objects.in_bulk({pk for row in rows for pk in row[:2]})
-    return [(regions[a], regions[b], n) for a, b, n in rows]
