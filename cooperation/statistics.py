@@ -5,7 +5,7 @@ What is counted is what the lists show with the same parameters: `scope()` narro
 public events, agreements and delegations through their listings' FilterSets
 (cooperation/listings.py) by `industry`, `kind`, `date_from` and `date_to`, so a count here
 and the length of the list it links to are the same number. The statistics page, its CSV,
-the map of cooperation (cooperation/geography.py), the home page's busiest pairs and the
+the map of cooperation (cooperation/geography.py) on the home, region and map pages, and the
 region-with-a-country dossier all read the counts from here; each is one aggregate query,
 kept until the content changes (cooperation.page_cache).
 """
@@ -298,13 +298,6 @@ def country_named(code):
     if not code or len(code) != 2:
         return None
     return Country.objects.public().filter(code=code.upper()).first()
-
-
-def busiest_pairs(limit):
-    """[(region, region, events)] of the pairs with the most public events together."""
-    rows = ranked([row for row in pair_ranking(scope()) if row.get("events")], "events")
-    return [(*row.regions, row.get("events")) for row in rows[:limit]]
-
 
 
 def partner_countries(region):

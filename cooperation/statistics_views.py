@@ -239,7 +239,6 @@ def region_country(request, slug, code):
         {
             "region": region,
             "country": country,
-            "partners": rows,
             "map": geography.drawing(rows, focus=region),
             "filter_query": urlencode(pair),
             "timeline_items": charts.timeline_items(**shown),
@@ -247,4 +246,3 @@ def region_country(request, slug, code):
             **page_cache.kept(key, aggregates),
         },
     )
-

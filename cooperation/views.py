@@ -150,9 +150,8 @@ def home(request):
 
 
 def _figures():
-    """The home page's counts, busiest region pairs and industries."""
+    """The home page's counts and busiest industries (the busiest pairs are its map's)."""
     return {
-        "pairs": statistics.busiest_pairs(HOME_PAIRS),
         "industries": filters.IndustryFacet().values(Organization.objects.public())[:8],
         "counts": {
             model._meta.model_name: model.objects.public().count()
@@ -762,4 +761,3 @@ def _industry_counts():
 
 
 HOME_ITEMS = 6
-HOME_PAIRS = 6
