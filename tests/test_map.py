@@ -30,7 +30,7 @@ def _svg(response):
 
 def _map_table(response):
     html = response.content.decode()
-    table = html[html.index('<table class="map-table">') :]
+    table = html[html.index('id="map-table-caption"') :]
     table = table[: table.index("</table>")]
     return [
         " ".join(re.sub(r"<[^>]+>", "", name).split())
