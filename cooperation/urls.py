@@ -1,6 +1,8 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import feeds, views
+from . import feeds, statistics_views, views
+
+register_converter(statistics_views.CountryCode, "country")
 
 app_name = "cooperation"
 
@@ -12,8 +14,15 @@ urlpatterns = [
     path("agreements/feed/", feeds.AgreementFeed(), name="agreement-feed"),
     path("commitments/feed/", feeds.ProgressFeed(), name="commitment-feed"),
     path("search/", views.search, name="search"),
+    path("map/", statistics_views.cooperation_map, name="map"),
+    path("statistics/", statistics_views.statistics_page, name="statistics"),
     path("regions/", views.object_list, {"key": "region"}, name="region-list"),
     path("regions/<slug:slug>/", views.region_detail, name="region-detail"),
+    path(
+        "regions/<slug:slug>/<country:code>/",
+        statistics_views.region_country,
+        name="region-country",
+    ),
     path("regions/<slug:slug>/<slug:partner>/", views.region_pair, name="region-pair"),
     path("organizations/", views.object_list, {"key": "organization"}, name="organization-list"),
     path("people/", views.object_list, {"key": "person"}, name="person-list"),

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -23,7 +23,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import charts, exports, filters, page_cache
+from . import charts, exports, filters, geography, page_cache, statistics
 from . import search as text_search
 from .listings import LISTINGS, latest_updates
 from .models import (
@@ -47,7 +47,6 @@ from .models import (
     Source,
     Statement,
     Topic,
-    public_condition,
 )
 
 
@@ -175,14 +174,14 @@ def home(request):
             .order_by("country__name", "name"),
             # Aggregates over everything, kept until the content changes.
             **page_cache.kept(page_cache.query_key("home", get_language()), _figures),
+            "map": geography.drawing(statistics.pair_ranking(statistics.scope())),
         },
     )
 
 
 def _figures():
-    """The home page's counts, busiest region pairs and industries."""
+    """The home page's counts and busiest industries (the busiest pairs are its map's)."""
     return {
-        "pairs": _busiest_pairs(),
         "industries": filters.IndustryFacet().values(Organization.objects.public())[:8],
         "counts": {
             model._meta.model_name: model.objects.public().count()
@@ -264,6 +263,10 @@ def region_detail(request, slug):
             agreements=shown["agreements"],
             delegations=[*shown["delegations_sent"], *shown["delegations_hosted"]],
         ),
+        map=geography.drawing(
+            statistics.pair_ranking(statistics.scope(), region=region), focus=region
+        ),
+        partner_countries=statistics.partner_countries(region),
     )
 
 
@@ -856,22 +859,3 @@ def _industry_counts():
 
 
 HOME_ITEMS = 6
-HOME_PAIRS = 6
-
-
-def _busiest_pairs():
-    """Region pairs with the most public events together, in one aggregate query."""
-    through = Event.regions.through
-    rows = (
-        through.objects.filter(
-            public_condition(through),
-            public_condition(through, "event__regions"),
-            event__regions__pk__gt=F("region_id"),
-        )
-        .values_list("region_id", "event__regions")
-        .annotate(n=Count("event_id", distinct=True))
-        .order_by("-n")[:HOME_PAIRS]
-    )
-    rows = list(rows)
-    regions = Region.objects.in_bulk({pk for row in rows for pk in row[:2]})
-    return [(regions[a], regions[b], n) for a, b, n in rows]

@@ -68,6 +68,10 @@ PAGES = [
     pytest.param(
         "/en/regions/tatarstan/atyrauskaya-oblast/", "Serik Shapkenov", id="english-dossier"
     ),
+    pytest.param("/regions/tatarstan/KZ/", "Область Абай", id="region-country-dossier"),
+    pytest.param("/map/?kind=meeting", "Республика Татарстан — Астана", id="map"),
+    pytest.param("/statistics/?sort=-agreements", "Атырауская область", id="statistics"),
+    pytest.param("/en/statistics/", "Republic of Tatarstan", id="english-statistics"),
 ]
 
 
