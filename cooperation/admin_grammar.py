@@ -58,6 +58,14 @@ NOUNS = {
         pgettext_lazy("gender", "participating organization"),
     ),
     "agreementparty": (pgettext_lazy("accusative", "party"), pgettext_lazy("gender", "party")),
+    "commitment": (
+        pgettext_lazy("accusative", "commitment"),
+        pgettext_lazy("gender", "commitment"),
+    ),
+    "progressupdate": (
+        pgettext_lazy("accusative", "progress update"),
+        pgettext_lazy("gender", "progress update"),
+    ),
 }
 GENDERS = ("masculine", "feminine", "neuter")
 
