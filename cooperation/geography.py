@@ -74,6 +74,7 @@ class Drawing:
     rows: list = field(default_factory=list)  # every pair drawn or not, heaviest first
     missing: list = field(default_factory=list)  # regions that have no place on the map
     sources: dict = field(default_factory=dict)
+    focus: object = None  # the region zoomed to, first in each of its pairs
 
     @property
     def label_points(self):
@@ -200,4 +201,5 @@ def drawing(rows, focus=None):
         rows=rows,
         missing=sorted(missing.values(), key=str),
         sources=data["sources"],
+        focus=focus,
     )

@@ -108,6 +108,8 @@ LIST_PAGES = [
     "cooperation:agreement-list",
     "cooperation:industry-list",
     "cooperation:source-list",
+    "cooperation:map",
+    "cooperation:statistics",
 ]
 
 sitemaps = {

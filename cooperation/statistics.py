@@ -112,6 +112,17 @@ def scope(data=None):
     return Scope(events, agreements, delegations, params, problems)
 
 
+def query_of(data, *extra):
+    """The part of the query `data` that narrows the counts (and `extra` parameters), as a
+    query string: a list's filters carried over to its map and rankings."""
+    query = QueryDict(mutable=True)
+    for name in (*PARAMETERS, *extra):
+        values = [value for value in data.getlist(name) if value]
+        if values:
+            query.setlist(name, values)
+    return query.urlencode()
+
+
 # --- counts -------------------------------------------------------------------------------
 
 

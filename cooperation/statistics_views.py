@@ -59,13 +59,7 @@ def _problems_and_country(request, scope):
 
 
 def _scope_query(request, *extra):
-    """The query string of what narrows the counts (and `extra` parameters), for links."""
-    query = QueryDict(mutable=True)
-    for name in (*statistics.PARAMETERS, *extra):
-        values = [value for value in request.GET.getlist(name) if value]
-        if values:
-            query.setlist(name, values)
-    return query.urlencode()
+    return statistics.query_of(request.GET, *extra)
 
 
 def cooperation_map(request):
@@ -100,10 +94,11 @@ def _year_links(request, years):
     """[(label, url, selected)] for all years and each year on record, as the lists' year
     facet does it: a year is date_from and date_to set to it."""
     query = request.GET.copy()
+    dated = query.get("date_from") or query.get("date_to")
     chosen = query.get("date_from") if query.get("date_from") == query.get("date_to") else None
     for name in ("date_from", "date_to", "page", "format", "table"):
         query.pop(name, None)
-    links = [(_("All years"), "?" + query.urlencode(), not query.get("date_from") and not chosen)]
+    links = [(_("All years"), "?" + query.urlencode(), not dated)]
     for year in sorted(years, reverse=True):
         query["date_from"] = query["date_to"] = str(year)
         links.append((str(year), "?" + query.urlencode(), chosen == str(year)))

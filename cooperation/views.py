@@ -672,6 +672,10 @@ def object_list(request, key):
             "facets": facets,
             "problems": problems,
             "query": query.urlencode(),
+            # The same events or agreements on the map, as far as the map's filters go.
+            "map_query": statistics.query_of(query, "country")
+            if key in ("event", "agreement")
+            else None,
             "selected_params": [
                 (name, value)
                 for name in query

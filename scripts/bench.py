@@ -332,6 +332,8 @@ def _pages():
         Page("source: the article", article.get_absolute_url(), "detail"),
         Page("source: the demo data", synthetic.get_absolute_url(), "detail"),
         Page("industries", "/industries/", "other"),
+        Page("map, 2 filters", f"/map/?industry={i}&date_from=2024", "other"),
+        Page("statistics, a year", "/statistics/?date_from=2024&date_to=2024", "other"),
         Page("search: a word", "/search/?" + urlencode({"q": "машиностроение"}), "other"),
         Page("search: a name", "/search/?" + urlencode({"q": person.last_name}), "other"),
         Page("events feed, 1 filter", f"/events/feed/?region={r}", "other"),
@@ -339,6 +341,8 @@ def _pages():
         Page("CSV, 1 filter", f"/events/?region={r}&format=csv", "export"),
         Page("sitemap", "/sitemap.xml", "other"),
     ]
+    if b.country_id != a.country_id:
+        pages.append(Page("region and a country", f"/regions/{r}/{b.country.code}/", "detail"))
     admin = "/admin/cooperation"
     peers = {
         f"/events/?region={r}": f"{admin}/event/?region__id__exact={a.pk}",

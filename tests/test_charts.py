@@ -228,7 +228,7 @@ def test_timeline_items_come_from_fetched_records_without_queries(
 def test_the_region_page_draws_the_timeline_and_both_charts_as_named_svg(client, article):
     response = client.get("/regions/tatarstan/")
     html = response.content.decode()
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4  # the map of its partners, the timeline and two charts
     assert 'role="img"' in html and 'role="group"' in html
     assert '<title id="years-' in html
     # Marks are links named with their number, date and record.

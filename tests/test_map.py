@@ -140,3 +140,11 @@ def test_the_english_map_is_labelled_in_english(client, article):
     html = client.get("/en/").content.decode()
     assert "Republic of Tatarstan — Atyrau Region" in html
     assert ">Republic of Tatarstan</text>" in html
+
+
+def test_a_list_of_events_links_to_its_map_with_the_filters_the_map_takes(client, article):
+    html = client.get(
+        "/events/", {"kind": "meeting", "date_from": "2024", "region": "tatarstan"}
+    ).content.decode()
+    assert 'href="/map/?kind=meeting&amp;date_from=2024"' in html
+    assert 'href="/map/?' not in client.get("/people/").content.decode()
