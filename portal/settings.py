@@ -354,7 +354,7 @@ SPECTACULAR_SETTINGS = {
 }
 # Any origin may GET the API and the open data; no cookies are read there.
 CORS_ALLOW_ALL_ORIGINS = True
-CORS_URLS_REGEX = r"^/(api|open-data)/.*$"
+CORS_URLS_REGEX = r"^/(api|(en/)?open-data)/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # Where the data package (cooperation/open_data.py) is written and served from: with
 # several servers, a folder they share (or run `build_open_data` on each).
