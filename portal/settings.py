@@ -335,14 +335,15 @@ Every published record of the interregional cooperation portal, read-only, as JS
   2024-11-15) and `precision`; `citations` give each record's sources.
 * **Caching**: every answer has an `ETag` and a `Last-Modified`; ask again with
   `If-None-Match` or `If-Modified-Since` and an unchanged answer is a `304`.
-* **Limits**: %(rate)s requests per client; beyond that the answer is `429` with
-  `Retry-After` (seconds). For everything at once, take the data package from `/open-data/`.
+* **Limits**: %(rate)s per client; beyond that the answer is `429` with `Retry-After`
+  (seconds). For everything at once, take the data package from `/open-data/`.
 * **Errors** are JSON: `{"detail": "...", "errors": {"parameter": ["..."]}}`.
 * Any origin may read it (CORS). The data are licensed CC BY 4.0: cite the portal.
 """
 SPECTACULAR_SETTINGS = {
     "TITLE": "Interregional cooperation portal API",
-    "DESCRIPTION": API_DESCRIPTION % {"rate": REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"]},
+    "DESCRIPTION": API_DESCRIPTION
+    % {"rate": REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"] or "no limit of requests"},
     "VERSION": "1",
     "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     "SERVE_INCLUDE_SCHEMA": False,
