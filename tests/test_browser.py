@@ -68,6 +68,8 @@ PAGES = [
     pytest.param(
         "/en/regions/tatarstan/atyrauskaya-oblast/", "Serik Shapkenov", id="english-dossier"
     ),
+    pytest.param("/open-data/", "CC BY 4.0", id="open-data"),
+    pytest.param("/en/open-data/", "CC BY 4.0", id="english-open-data"),
 ]
 
 
