@@ -11,7 +11,10 @@ is a slug or a code, and one that names no public record is answered 400 with wh
 wrong, which the schema cannot foresee (it would have to list every slug).
 """
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -20,7 +23,19 @@ from portal.wsgi import application
 EXAMPLES = 12
 
 
-def test_the_api_answers_as_its_schema_says(article):
+@pytest.fixture
+def connection_kept():
+    """The requests go to the WSGI application itself, which closes the database connection
+    when a request ends; the test's transaction lives on it, so it is kept open, as Django's
+    test client keeps it."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+def test_the_api_answers_as_its_schema_says(article, connection_kept):
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 18  # a list and a record of each of nine kinds
