@@ -24,13 +24,14 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-# Migrate, gather static files and load the reference list and the article's data; every
-# step is idempotent.
+# Migrate, gather static files, load the reference list and the article's data and build the
+# open data package; every step is idempotent.
 setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py load_articles
+	$(BIN)/python manage.py build_open_data
 
 run: setup
 	$(BIN)/python manage.py ensure_local_admin --host $(HOST)
@@ -63,4 +64,4 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles media

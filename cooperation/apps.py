@@ -25,5 +25,6 @@ class CooperationConfig(AppConfig):
         # before any page is kept under its query, not at the first request that uses them.
         import_module(f"{self.name}.listings")
         import_module(f"{self.name}.sitemaps")
+        import_module(f"{self.name}.api.views")
         # Results shown from a previous version are computed again once the page is sent.
         request_finished.connect(page_cache.recount)

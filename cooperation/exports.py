@@ -118,8 +118,9 @@ def slugs_of(model, relation):
     return Related(links.order_by(f"{target}__name"), owner, f"{target}__slug")
 
 
-def _citations(model):
-    """The addresses of a record's public sources: their own, or their page here."""
+def _citations(model, request):
+    """The addresses of a record's public sources: their own, or their page here (absolute,
+    so that a file saved elsewhere still leads to it)."""
     citations = (
         Citation.objects.public()
         .filter(content_type=ContentType.objects.get_for_model(model))
@@ -130,7 +131,9 @@ def _citations(model):
     def address(row):
         slug = row["source__slug"]
         if slug not in pages:
-            pages[slug] = reverse("cooperation:source-detail", kwargs={"slug": slug})
+            pages[slug] = request.build_absolute_uri(
+                reverse("cooperation:source-detail", kwargs={"slug": slug})
+            )
         return row["source__url"] or pages[slug]
 
     return Related(citations, "object_id", "source__url", "source__slug", make=address)
@@ -140,7 +143,7 @@ def _rows(request, queryset, listing):
     spec = listing.export
     related = spec.related()
     if spec.cites:
-        related["sources"] = _citations(queryset.model)
+        related["sources"] = _citations(queryset.model, request)
     # Every record's address has the same shape: made once, the slug put in per row.
     if spec.page:
         root = request.build_absolute_uri("/")[:-1]

@@ -26,6 +26,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from . import page_cache, search
 from .dates import PartialDate, Precision
@@ -112,14 +113,32 @@ class PartnerField(forms.CharField):
         return found
 
 
+# How the API's schema (cooperation/api/) describes the filters whose values are not a model
+# field's.
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$",
+        "description": "A year (2024), a month (2024-09) or a day (2024-09-15).",
+    }
+)
 class PartialDateFilter(django_filters.Filter):
     field_class = PartialDateField
 
 
+@extend_schema_field(
+    {"type": "string", "description": "A partner region's slug or a partner country's ISO code."}
+)
 class PartnerFilter(django_filters.Filter):
     field_class = PartnerField
 
 
+@extend_schema_field({"type": "string", "description": "A country's ISO 3166-1 code (KZ)."})
+class CountryFilter(django_filters.ModelChoiceFilter):
+    pass
+
+
+@extend_schema_field({"type": "string", "description": "A slug (repeat the parameter for more)."})
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Repeatable `?param=slug&param=slug`, public records only."""
 
@@ -130,6 +149,7 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(**kwargs)
 
 
+@extend_schema_field({"type": "string", "description": "A slug."})
 class SlugFilter(django_filters.ModelChoiceFilter):
     def __init__(self, model, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
@@ -590,7 +610,7 @@ class PortalFilterSet(django_filters.FilterSet):
 
 
 def _country_filter():
-    return django_filters.ModelChoiceFilter(
+    return CountryFilter(
         queryset=Country.objects.public(),
         to_field_name="code",
         method="filter_country",

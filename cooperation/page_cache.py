@@ -58,6 +58,8 @@ from django.utils.cache import (
 from .resilient_cache import on_recovery
 
 VERSION_KEY = "content-version"
+# When the content last changed (time.time()), for Last-Modified.
+CHANGED_AT_KEY = "content-changed-at"
 # How long a process trusts the version it last read: the most an anonymous visitor's
 # page lags behind an edit (a process that made the change knows it at once).
 VERSION_SECONDS = 1.0
@@ -141,6 +143,15 @@ def _new_version():
     # than every one before it.
     cache.add(VERSION_KEY, time.time_ns(), timeout=None)
     _known = (cache, time.monotonic(), cache.incr(VERSION_KEY))
+    cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
+
+
+def changed_at():
+    """When the content last changed, for Last-Modified: where the cache does not know
+    (first use, evicted, an outage), from now on, which no change can be later than."""
+    cache = _cache()
+    cache.add(CHANGED_AT_KEY, time.time(), timeout=None)
+    return cache.get(CHANGED_AT_KEY) or time.time()
 
 
 @on_recovery
@@ -148,7 +159,7 @@ def _after_an_outage(cache):
     """An edit made while the cache was away could not set a new version: set one now, so
     that nothing kept from before is served as current."""
     global _known
-    cache.delete(VERSION_KEY)
+    cache.delete_many([VERSION_KEY, CHANGED_AT_KEY])
     _known = (None, 0.0, None)
 
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("map/", statistics_views.cooperation_map, name="map"),
     path("statistics/", statistics_views.statistics_page, name="statistics"),
+    path("open-data/", views.open_data_page, name="open-data"),
+    path("open-data/<str:filename>", views.open_data_download, name="open-data-download"),
     path("regions/", views.object_list, {"key": "region"}, name="region-list"),
     path("regions/<slug:slug>/", views.region_detail, name="region-detail"),
     path(

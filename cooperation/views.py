@@ -12,18 +12,21 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import condition
+from rest_framework.throttling import SimpleRateThrottle
 
-from . import charts, exports, filters, geography, page_cache, statistics
+from . import charts, exports, filters, geography, jsonld, open_data, page_cache, statistics
 from . import search as text_search
 from .listings import LISTINGS, latest_updates
 from .models import (
@@ -72,8 +75,20 @@ def _detail(request, queryset, slug):
 
 
 def _render_record(request, template, obj, **context):
-    context.update(object=obj, admin_url=_admin_url(request, obj))
+    if request.GET.get("format") == "json":
+        # The record as JSON is the API's (published records only, as there).
+        return redirect(_api_url(obj))
+    context.update(
+        object=obj,
+        admin_url=_admin_url(request, obj),
+        api_url=_api_url(obj),
+        jsonld=jsonld.describe(request, obj),
+    )
     return render(request, f"cooperation/{template}", context)
+
+
+def _api_url(obj):
+    return reverse(f"api:{obj._meta.model_name}-detail", kwargs={"slug": obj.slug})
 
 
 # A record's page lists at most this many of each kind of related record, and links to the
@@ -584,6 +599,46 @@ def _citing_groups(request, source):
         if excerpt:
             groups.append((model._meta.verbose_name_plural, excerpt))
     return groups
+
+
+# --- open data ---------------------------------------------------------------------------
+
+
+def open_data_page(request):
+    """What machines may take and how: the API, its documentation, the data package and
+    the licence."""
+    return render(
+        request,
+        "cooperation/open_data.html",
+        {
+            "package": open_data.built(),
+            "license": open_data.LICENSE,
+            "per_minute": _api_requests_per_minute(),
+        },
+    )
+
+
+def _api_requests_per_minute():
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"]
+    if not rate:
+        return None
+    count, seconds = SimpleRateThrottle.parse_rate(None, rate)
+    return round(count * 60 / seconds)
+
+
+def _package_time(request, filename=""):
+    package = open_data.built()
+    return package.created if package else None
+
+
+@condition(last_modified_func=_package_time)
+def open_data_download(request, filename):
+    package = open_data.built()
+    if package is None or filename != package.url:
+        raise Http404
+    response = FileResponse(open_data.open_package(), as_attachment=True, filename=filename)
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 # --- lists --------------------------------------------------------------------------------

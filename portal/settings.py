@@ -97,6 +97,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "import_export",
     "simple_history",
     "axes",
@@ -106,6 +110,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Other sites' scripts may read the API and the open data (GET only, no cookies); above
+    # the page cache, so that kept answers get the headers too.
+    "corsheaders.middleware.CorsMiddleware",
     # Content-Security-Policy and Cross-Origin-Resource-Policy on every response, kept
     # pages included.
     "csp.middleware.CSPMiddleware",
@@ -233,7 +240,8 @@ CACHES["process"] = {
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_PROCESS_ALIAS = "process"
 PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 600)
-PAGE_CACHE_SKIP_PATHS = ["/admin/", "/en/admin/", "/i18n/", "/health/", "/static/"]
+# Swagger UI's starting script is its page with ?script, a parameter the cache would drop.
+PAGE_CACHE_SKIP_PATHS = ["/admin/", "/en/admin/", "/i18n/", "/health/", "/static/", "/api/docs/"]
 # Counts beside the filters and other aggregates over many records, the same way; 0 turns
 # that off (every request counts).
 QUERY_CACHE_SECONDS = _env_int("QUERY_CACHE_SECONDS", 3600)
@@ -301,6 +309,57 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# The read-only API (cooperation/api/, docs/decisions/0010-open-data.md): JSON only, no
+# sessions (so no CSRF and nothing private), errors as JSON with a message, and a limit per
+# client that a harvester paging through everything can live with (RATE_LIMIT_API).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["cooperation.api.policies.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": _env_str("RATE_LIMIT_API", "120/m") or None},
+    "EXCEPTION_HANDLER": "cooperation.api.policies.handle_exception",
+}
+API_DESCRIPTION = """
+Every published record of the interregional cooperation portal, read-only, as JSON.
+
+* **Lists** take the query parameters of the site's pages (`q`, `country`, `region`,
+  `partner`, `industry`, `topic`, `kind`, `status`, `person`, `organization`, `date_from`,
+  `date_to`, `sort`), so a page's address works here with `/api/v1` in front of its path.
+  They come in pages of 20 (`page_size` up to 100) with `count`, `next` and `previous`.
+* **Records** name each other by slug and by address (`url` here, `html_url` on the site);
+  names come in Russian and English; a partial date is its `value` (2024, 2024-11 or
+  2024-11-15) and `precision`; `citations` give each record's sources.
+* **Caching**: every answer has an `ETag` and a `Last-Modified`; ask again with
+  `If-None-Match` or `If-Modified-Since` and an unchanged answer is a `304`.
+* **Limits**: %(rate)s per client; beyond that the answer is `429` with `Retry-After`
+  (seconds). For everything at once, take the data package from `/open-data/`.
+* **Errors** are JSON: `{"detail": "...", "errors": {"parameter": ["..."]}}`.
+* Any origin may read it (CORS). The data are licensed CC BY 4.0: cite the portal.
+"""
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Interregional cooperation portal API",
+    "DESCRIPTION": API_DESCRIPTION
+    % {"rate": REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"] or "no limit of requests"},
+    "VERSION": "1",
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the portal's own static files, its starting script a file too (CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+# Any origin may GET the API and the open data; no cookies are read there.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api|(en/)?open-data)/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Where the data package (cooperation/open_data.py) is written and served from: with
+# several servers, a folder they share (or run `build_open_data` on each).
+MEDIA_ROOT = Path(_env_str("MEDIA_ROOT") or BASE_DIR / "media")
 
 # Bulk import and export in the admin: spreadsheets only; an import runs in one transaction
 # and any bad row rolls all of it back (cooperation/admin_import_export.py).

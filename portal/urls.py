@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from cooperation.sitemaps import sitemaps
 from portal.views import favicon, health, ready
@@ -32,6 +32,10 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
+    # The API answers the same in every language (names come in both), so it lives at the
+    # root only.
+    path("api/", include("cooperation.api.urls")),
+    path("openapi.json", RedirectView.as_view(url="/api/schema/?format=json"), name="openapi"),
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("", include("cooperation.urls")),
@@ -39,4 +43,5 @@ urlpatterns = [
     ),
 ]
 
+handler404 = "portal.views.not_found"
 handler500 = "portal.views.server_error"

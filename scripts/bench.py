@@ -340,6 +340,9 @@ def _pages():
         Page("calendar, 1 filter", f"/events/calendar.ics?region={r}", "other"),
         Page("CSV, 1 filter", f"/events/?region={r}&format=csv", "export"),
         Page("sitemap", "/sitemap.xml", "other"),
+        # The API: one list with the pages' filter, and one record with its parts.
+        Page("API: agreements, 1 filter", f"/api/v1/agreements/?region={r}", "filtered list"),
+        Page("API: event", f"/api/v1/events/{event.slug}/", "detail"),
     ]
     if b.country_id != a.country_id:
         pages.append(Page("region and a country", f"/regions/{r}/{b.country.code}/", "detail"))
@@ -475,6 +478,8 @@ def _production_env():
         # gunicorn is loaded directly over plain HTTP here, with no TLS-terminating proxy
         # in front to say the request came over HTTPS.
         "SECURE_SSL_REDIRECT": "false",
+        # wrk is one client asking thousands of times a minute; the API would answer 429s.
+        "RATE_LIMIT_API": "",
     }
 
 

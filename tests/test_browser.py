@@ -72,6 +72,8 @@ PAGES = [
     pytest.param("/map/?kind=meeting", "Республика Татарстан — Астана", id="map"),
     pytest.param("/statistics/?sort=-agreements", "Атырауская область", id="statistics"),
     pytest.param("/en/statistics/", "Republic of Tatarstan", id="english-statistics"),
+    pytest.param("/open-data/", "CC BY 4.0", id="open-data"),
+    pytest.param("/en/open-data/", "CC BY 4.0", id="english-open-data"),
 ]
 
 

@@ -28,6 +28,8 @@ def test_a_regions_agreements_download_as_csv(client, article):
     assert row["url"].endswith(Agreement.objects.get().get_absolute_url())
     assert "Промышленный кластер Татарстана" in row["parties"]
     assert row["sources"]  # the citation goes with the data
+    # The article has no address of its own: its page here, in full, stands for it.
+    assert row["sources"].startswith("http://testserver/sources/")
 
 
 def test_json_takes_the_same_filters(client, article):

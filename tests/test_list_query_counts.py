@@ -48,6 +48,20 @@ PAGES = [
     "/sources/{source}/",
     "/events/?format=csv",
     "/agreements/?format=json&region={region}",
+    # The API: its lists in full pages, and its records.
+    "/api/v1/regions/?page_size=100",
+    "/api/v1/organizations/?industry={industry}&page_size=100",
+    "/api/v1/people/?page_size=100",
+    "/api/v1/delegations/?page_size=100",
+    "/api/v1/events/?region={region}&page_size=100",
+    "/api/v1/agreements/?region={region}&page_size=100",
+    "/api/v1/sources/?page_size=100",
+    "/api/v1/industries/",
+    "/api/v1/topics/",
+    "/api/v1/regions/{region}/",
+    "/api/v1/organizations/{organization}/",
+    "/api/v1/people/{person}/",
+    "/api/v1/sources/{source}/",
 ]
 
 
