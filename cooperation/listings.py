@@ -11,9 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Count, F, Prefetch, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import get_language
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from . import filters, page_cache
@@ -84,14 +82,6 @@ class Listing:
     @property
     def url_name(self):
         return f"cooperation:{self.key}-list"
-
-
-def _sort_name(field):
-    """What a list of names is sorted by: on the English site the Latin form where a record
-    has one, so that the English list is in the order of the names it shows."""
-    if (get_language() or "").startswith("en"):
-        return Coalesce(NullIf(F(f"{field}_en"), Value("")), F(field))
-    return F(field)
 
 
 def _by_date_or_title(date_field):
@@ -287,12 +277,10 @@ ORGANIZATIONS = Listing(
     filters=filters.OrganizationFilter,
     queryset=lambda: (
         Organization.objects.public()
-        .annotate(sort_name=_sort_name("name"))
-        .order_by("sort_name", "pk")
         .select_related("region", "country")
         .prefetch_related(Prefetch("industries", queryset=Industry.objects.public()))
     ),
-    orderings=[("name", "sort_name", _("name"))],
+    orderings=[("name", "name", _("name"))],
     export=Export(
         fields=["slug", "name", "name_en", "short_name", "kind", "website"],
         public={
@@ -320,13 +308,10 @@ PEOPLE = Listing(
     key="person",
     title=_("People"),
     filters=filters.PersonFilter,
-    queryset=lambda: (
-        Person.objects.public()
-        .annotate(sort_name=_sort_name("last_name"))
-        .order_by("sort_name", "first_name", "pk")
-        .prefetch_related(Prefetch("positions", queryset=Position.objects.public()))
+    queryset=lambda: Person.objects.public().prefetch_related(
+        Prefetch("positions", queryset=Position.objects.public()),
     ),
-    orderings=[("name", "sort_name", _("name"))],
+    orderings=[("name", "last_name", _("name"))],
     export=Export(
         fields=["slug", *PERSON_NAME],
         related=lambda: {

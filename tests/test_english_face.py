@@ -40,23 +40,6 @@ def test_a_legal_form_is_named_in_english_on_the_english_page(client, article):
     assert "ОАО" not in re.sub(r"<[^>]+>", "", html.split('class="kicker"')[1].split("</p>")[0])
 
 
-def test_the_english_organization_list_is_in_the_order_of_the_english_names(client, db):
-    # Cyrillic and Latin orders differ: Я before А in Latin (Yakutsk, Abakan reversed).
-    OrganizationFactory(name="Якутский завод", name_en="Alpha Works Yakutsk")
-    OrganizationFactory(name="Абаканский завод", name_en="Zeta Works Abakan")
-    russian = re.findall(r"(Якутский завод|Абаканский завод)", _html(client, "/organizations/"))
-    english = re.findall(
-        r"(Alpha Works Yakutsk|Zeta Works Abakan)", _html(client, "/en/organizations/")
-    )
-    assert russian == ["Абаканский завод", "Якутский завод"]
-    assert english == ["Alpha Works Yakutsk", "Zeta Works Abakan"]
-    sorted_back = _html(client, "/en/organizations/", sort="-name")
-    assert re.findall(r"(Alpha Works Yakutsk|Zeta Works Abakan)", sorted_back) == [
-        "Zeta Works Abakan",
-        "Alpha Works Yakutsk",
-    ]
-
-
 def test_pages_are_numbered_with_the_current_one_marked(client, db):
     OrganizationFactory.create_batch(65)
     html = _html(client, "/organizations/", page="2")
