@@ -2,11 +2,12 @@ from importlib import import_module
 
 from django.apps import AppConfig
 from django.core.signals import request_finished
+from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges
 
-from . import page_cache
+from . import page_cache, search
 
 
 class CooperationConfig(AppConfig):
@@ -28,3 +29,12 @@ class CooperationConfig(AppConfig):
         import_module(f"{self.name}.api.views")
         # Results shown from a previous version are computed again once the page is sent.
         request_finished.connect(page_cache.recount)
+        # SQLite's search compares a word with each word of the names in Python.
+        connection_created.connect(_register_search_functions)
+
+
+def _register_search_functions(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "trigram_share", 2, search.trigram_share, deterministic=True
+        )

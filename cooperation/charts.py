@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.formats import date_format
 
 from .dates import PartialDate, Precision, format_range
 from .models import Industry
@@ -293,10 +294,14 @@ class Mark:
 
 @dataclass(frozen=True)
 class YearTick:
+    """A tick at the start of a year or, on a timeline shorter than two years, a month."""
+
     year: int
     x: float
     label_x: float
     show_label: bool
+    label: str = ""
+    sublabel: str = ""  # the year under a month's name, at the first month and each January
 
 
 @dataclass(frozen=True)
@@ -312,6 +317,8 @@ class Timeline:
 
 
 TIMELINE_WIDTH = 360
+# Marks closer together than this many days are laid out over days rather than months.
+_DAYS_ON_AXIS = 45
 _MARK = 20  # the smallest mark: a circle that holds a two-digit number
 _LANE = 24
 _TIMELINE_MARGIN = 12
@@ -324,14 +331,27 @@ def timeline(items):
     over the time it covers. Marks that would overlap go to the next lane down. None when
     there is nothing to draw.
     """
+    # Numbered by what does not depend on the language of the page: the same numbers on
+    # /en/ as on the Russian page.
     items = sorted(
-        (item for item in items if item.start), key=lambda i: (i.start.date, str(i.label))
+        (item for item in items if item.start),
+        key=lambda i: (i.start.date, _kind_order(i.kind), i.url),
     )
     if not items:
         return None
     first = items[0].start.date.year
-    last = max((item.end or item.start).last_day().year for item in items)
-    origin, finish = dt.date(first, 1, 1), dt.date(last + 1, 1, 1)
+    last_day = max((item.end or item.start).last_day() for item in items)
+    last = last_day.year
+    first_day = items[0].start.date
+    by_day = (last_day - first_day).days < _DAYS_ON_AXIS
+    by_month = not by_day and last - first < 2
+    if by_day:  # days on the axis, a day either side of the marks
+        origin, finish = first_day - dt.timedelta(days=1), last_day + dt.timedelta(days=2)
+    elif by_month:  # months on the axis, from the first mark's month to the last one's
+        origin = first_day.replace(day=1)
+        finish = _next_month(last_day)
+    else:
+        origin, finish = dt.date(first, 1, 1), dt.date(last + 1, 1, 1)
     left, right = _TIMELINE_MARGIN, TIMELINE_WIDTH - _TIMELINE_MARGIN
     per_day = (right - left) / (finish - origin).days
 
@@ -343,7 +363,7 @@ def timeline(items):
         end = item.end or item.start
         x0, x1 = x_of(item.start.date), x_of(end.last_day() + dt.timedelta(days=1))
         is_span = item.start.precision != Precision.DAY or item.end not in (None, item.start)
-        if x1 - x0 < _MARK:  # too short to see or to hold its number: a circle at its middle
+        if x1 - x0 < _MARK or not is_span:  # a day, or too short to hold its number: a circle
             middle = (x0 + x1) / 2
             x0 = min(max(middle - _MARK / 2, left), right - _MARK)
             x1 = x0 + _MARK
@@ -369,6 +389,18 @@ def timeline(items):
         )
         for number, item, x0, x1, lane, is_span in placed
     ]
+    if by_day or by_month:
+        ticks = (_day_ticks if by_day else _month_ticks)(origin, finish, x_of)
+        return Timeline(
+            marks=marks,
+            ticks=ticks,
+            width=TIMELINE_WIDTH,
+            height=round(axis_y + 40),
+            axis_y=axis_y,
+            left=left,
+            right=right,
+            kinds=sorted({item.kind for item in items}, key=_kind_order),
+        )
     year_count = last - first + 1
     label_every = _every(year_count, 8)
     ticks = [
@@ -377,6 +409,7 @@ def timeline(items):
             x=round(x_of(dt.date(year, 1, 1)), 2),
             label_x=round((x_of(dt.date(year, 1, 1)) + x_of(dt.date(year + 1, 1, 1))) / 2, 2),
             show_label=(last - year) % label_every == 0,
+            label=str(year),
         )
         for year in range(first, last + 1)
     ]
@@ -390,6 +423,50 @@ def timeline(items):
         right=right,
         kinds=sorted({item.kind for item in items}, key=_kind_order),
     )
+
+
+def _next_month(day):
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def _day_ticks(origin, finish, x_of):
+    """A tick at each day, labelled with the day (and the month under the first day and
+    each 1st), as many labels as fit."""
+    days = [origin + dt.timedelta(days=n) for n in range((finish - origin).days)]
+    every = _every(len(days), 7)
+    return [
+        YearTick(
+            year=day.year,
+            x=round(x_of(day), 2),
+            label_x=round((x_of(day) + x_of(day + dt.timedelta(days=1))) / 2, 2),
+            show_label=n % every == 0,
+            label=str(day.day),
+            sublabel=date_format(day, "M Y") if n == 0 or day.day == 1 else "",
+        )
+        for n, day in enumerate(days)
+    ]
+
+
+def _month_ticks(origin, finish, x_of):
+    """A tick at each month's start, labelled with the month (and the year in January and
+    at the first), as many labels as fit."""
+    months = []
+    month = origin
+    while month < finish:
+        months.append(month)
+        month = _next_month(month)
+    every = _every(len(months), 6)
+    return [
+        YearTick(
+            year=month.year,
+            x=round(x_of(month), 2),
+            label_x=round((x_of(month) + x_of(_next_month(month))) / 2, 2),
+            show_label=n % every == 0,
+            label=date_format(month, "M"),
+            sublabel=str(month.year) if n == 0 or month.month == 1 else "",
+        )
+        for n, month in enumerate(months)
+    ]
 
 
 KIND_ORDER = ["delegation", "event", "agreement"]

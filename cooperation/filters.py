@@ -24,7 +24,8 @@ from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
@@ -622,9 +623,25 @@ def _partner_filter():
     return PartnerFilter(method="filter_partner", label=_("Partner region or country"))
 
 
+class _OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's, with the "descending" labels left lazy: its own are worded once, in
+    the language of the first request, and the English menu read "дата (по убыванию)"."""
+
+    def build_choices(self, fields, labels):
+        ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
+        return [
+            choice
+            for param, label in ascending
+            for choice in [
+                (param, label),
+                (f"-{param}", format_lazy(gettext_lazy("{} (descending)"), label)),
+            ]
+        ]
+
+
 def ordering_filter(orderings):
     """`?sort=`: one of a list's `orderings`, (parameter, field, label), either way round."""
-    return django_filters.OrderingFilter(
+    return _OrderingFilter(
         fields=[(field, param) for param, field, _label in orderings],
         field_labels={field: label for _param, field, label in orderings},
         label=_("Sort"),

@@ -724,6 +724,7 @@ def object_list(request, key):
             else listing.title,
             "filterset": filterset,
             "page_obj": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "facets": facets,
             "problems": problems,
             "query": query.urlencode(),

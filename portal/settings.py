@@ -197,7 +197,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # workers take longer than the query, and other requests want the cores. The
     # word-similarity threshold decides when a name counts as a misspelling of the query.
     DATABASES["default"]["OPTIONS"]["options"] = (
-        "-c jit=off -c max_parallel_workers_per_gather=0 -c pg_trgm.word_similarity_threshold=0.55"
+        "-c jit=off -c max_parallel_workers_per_gather=0 -c pg_trgm.word_similarity_threshold=0.5"
     )
     # Pooled connections are managed by the pool, not by Django's persistent connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

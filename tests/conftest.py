@@ -11,7 +11,9 @@ from django.db import connection, transaction
 from django.test import override_settings
 from playwright.sync_api import sync_playwright
 
+from cooperation import search
 from cooperation.models import Source
+from cooperation.models.base import Searchable
 
 SEED_SOURCE = "minnikhanov-vstretilsya-s-akimom-atyrauskoy-oblasti"
 
@@ -88,6 +90,10 @@ def article(db, article_rows):
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), list(records)):
                 cursor.execute(sql)
+        # Bulk inserts skip save(), which keeps SQLite's search tables.
+        for model in records:
+            if issubclass(model, Searchable):
+                search.index(model._base_manager.all())
     return Source.objects.get(slug=SEED_SOURCE)
 
 

@@ -1,6 +1,7 @@
 """Charts: counts in one query each, laid out by pure functions, drawn as accessible SVG."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -147,7 +148,7 @@ def test_nothing_dated_draws_no_timeline():
     assert charts.timeline([]) is None
 
 
-def test_items_are_numbered_in_date_order_on_an_axis_of_whole_years():
+def test_items_are_numbered_in_date_order_on_an_axis_of_months():
     chart = charts.timeline(
         [
             charts.Dated(_day("2025-02-21"), "Встреча"),
@@ -158,8 +159,46 @@ def test_items_are_numbered_in_date_order_on_an_axis_of_whole_years():
         (1, "Открытие игр"),
         (2, "Встреча"),
     ]
-    assert [tick.year for tick in chart.ticks] == [2024, 2025]
-    assert chart.marks[0].x < chart.marks[1].x
+    # Six months, each named under the axis, the year under the first and under January.
+    assert [tick.label for tick in chart.ticks] == ["Сен", "Окт", "Ноя", "Дек", "Янв", "Фев"]
+    assert [tick.sublabel for tick in chart.ticks if tick.sublabel] == ["2024", "2025"]
+    # Spread over the width, not stacked at one end.
+    assert chart.marks[0].x == chart.left
+    assert chart.marks[1].x > (chart.left + chart.right) / 2
+
+
+def test_the_numbers_do_not_depend_on_the_language_of_the_labels():
+    def numbers(first, second):
+        chart = charts.timeline(
+            [
+                charts.Dated(_day("2025-02-21"), first, url="/events/b/"),
+                charts.Dated(_day("2025-02-21"), second, url="/events/a/"),
+            ]
+        )
+        return [(mark.number, mark.item.url) for mark in chart.marks]
+
+    assert numbers("Встреча", "Круглый стол") == numbers("Meeting", "Round table")
+
+
+def test_a_few_days_are_on_an_axis_of_days_and_apart():
+    chart = charts.timeline(
+        [
+            charts.Dated(_day("2025-02-20"), "Круглый стол"),
+            charts.Dated(_day("2025-02-21"), "Встреча"),
+        ]
+    )
+    assert [tick.label for tick in chart.ticks] == ["19", "20", "21", "22"]
+    assert [tick.sublabel for tick in chart.ticks if tick.sublabel] == ["Фев 2025"]
+    round_table, meeting = chart.marks
+    assert meeting.x - round_table.x > 50
+    assert round_table.y == meeting.y  # side by side, not stacked
+
+
+def test_more_than_two_years_are_on_an_axis_of_whole_years():
+    chart = charts.timeline(
+        [charts.Dated(_day("2022-02-21"), "Встреча"), charts.Dated(_day("2024-09"), "Игры")]
+    )
+    assert [tick.label for tick in chart.ticks] == ["2022", "2023", "2024"]
 
 
 def test_a_month_is_a_bar_over_its_month_and_a_day_a_circle():
@@ -173,9 +212,10 @@ def test_a_month_is_a_bar_over_its_month_and_a_day_a_circle():
     year, day, month = chart.marks
     assert not day.is_span and day.rx == day.height / 2
     assert month.is_span and month.rx < month.height / 2
-    # A year covers half the two-year axis; its mark starts at 1 January.
+    # The axis runs from January 2024 to the end of September 2025; the year's mark starts
+    # at its start and covers its 366 days.
     assert year.x == chart.ticks[0].x
-    assert year.width == pytest.approx((chart.right - chart.left) * 366 / 731, abs=0.1)
+    assert year.width == pytest.approx((chart.right - chart.left) * 366 / 639, abs=0.1)
     assert year.when == "2024"
 
 
@@ -231,11 +271,22 @@ def test_the_region_page_draws_the_timeline_and_both_charts_as_named_svg(client,
     assert html.count("<svg") == 4  # the map of its partners, the timeline and two charts
     assert 'role="img"' in html and 'role="group"' in html
     assert '<title id="years-' in html
-    # Marks are links named with their number, date and record.
-    assert 'aria-label="1. март 2024, мероприятие:' in html
+    # Marks are links named with their number (the text they show), date and record.
+    assert "<title>1. март 2024, мероприятие:" in html
     # The data is there as text too: the years as a table, the timeline as a list.
     assert '<th scope="row">2025</th><td>4</td>' in html
     assert '<ol class="timeline-list">' in html
+
+
+def test_the_timeline_numbers_the_same_records_alike_in_both_languages(client, article):
+    def numbered(path, prefix=""):
+        html = client.get(path).content.decode()
+        marks = re.findall(r'<a class="timeline-mark[^"]*" href="([^"]+)">\s*<title>(\d+)\.', html)
+        return [(number, href.removeprefix(prefix)) for href, number in marks]
+
+    russian = numbered("/regions/tatarstan/")
+    assert len(russian) > 3
+    assert numbered("/en/regions/tatarstan/", prefix="/en") == russian
 
 
 def test_svg_coordinates_are_written_with_points_in_any_language(client, article):

@@ -7,12 +7,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from slugify import slugify
 
 from .. import search
 from ..dates import format_range
 from ..reference_data import region_named_in
 from .base import (
     PUBLISHED_ONLY,
+    TRANSLITERATION,
     Publishable,
     PublishableQuerySet,
     Searchable,
@@ -27,6 +29,21 @@ from .base import (
 )
 from .places import Country, Industry, IndustryFilterMixin, Region
 from .sources import Record
+
+# The usual English names of Russian and Kazakh legal forms, for the English site.
+LEGAL_FORMS_EN = {
+    "ПАО": "PJSC",
+    "ОАО": "OJSC",
+    "АО": "JSC",
+    "НАО": "NJSC",
+    "ЗАО": "CJSC",
+    "ООО": "LLC",
+    "ТОО": "LLP",
+    "АНО": "ANO",
+    "ГУП": "SUE",
+    "ФГУП": "FSUE",
+    "МУП": "MUE",
+}
 
 
 class OrganizationQuerySet(IndustryFilterMixin, PublishableQuerySet):
@@ -123,6 +140,13 @@ class Organization(Searchable, Record, Slugged):
 
     def __str__(self):
         return localized(self, "short_name") or localized(self, "name")
+
+    @property
+    def localized_legal_form(self):
+        """The legal form, by its usual English name on the English site (ПАО is PJSC)."""
+        if _is_english():
+            return LEGAL_FORMS_EN.get(self.legal_form, self.legal_form)
+        return self.legal_form
 
     def slug_text(self):
         return self.short_name or self.name
@@ -227,7 +251,14 @@ class Person(Searchable, Record, Slugged):
 
     @property
     def full_name(self):
-        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+        """Last name, first name and patronymic; in Latin letters on the English site."""
+        parts = (self.last_name, self.first_name, self.patronymic)
+        if _is_english() and self.last_name_en:
+            patronymic = slugify(
+                self.patronymic, separator=" ", lowercase=False, replacements=TRANSLITERATION
+            )
+            parts = (self.last_name_en, self.first_name_en, patronymic)
+        return " ".join(p for p in parts if p)
 
     def slug_text(self):
         return f"{self.first_name} {self.last_name}"

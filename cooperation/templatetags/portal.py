@@ -54,3 +54,14 @@ def web_link(url):
     """The address if it is a web page (http or https), else "": a stored `javascript:` or
     `data:` address must never become a link."""
     return url if url.split(":", 1)[0].lower() in ("http", "https") and ":" in url else ""
+
+
+@register.filter
+def shared_citations(statements):
+    """The citations every one of `statements` has, when they all cite the very same
+    sources (and [] otherwise): shown once under the group rather than under each."""
+    statements = list(statements)
+    sources = [sorted(c.source_id for c in s.citations.all()) for s in statements]
+    if not statements or not sources[0] or any(other != sources[0] for other in sources):
+        return []
+    return list(statements[0].citations.all())
