@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Paginator
@@ -23,7 +24,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import charts, exports, filters, page_cache
+from . import charts, corrections, exports, filters, page_cache
 from . import search as text_search
 from .listings import LISTINGS
 from .models import (
@@ -72,6 +73,7 @@ def _detail(request, queryset, slug):
 
 def _render_record(request, template, obj, **context):
     context.update(object=obj, admin_url=_admin_url(request, obj))
+    context.update(corrections.form_context(request.path, obj))
     return render(request, f"cooperation/{template}", context)
 
 
@@ -713,6 +715,7 @@ def region_pair(request, slug, partner):
             "filter_query": urlencode(pair),
             "timeline_items": charts.timeline_items(**shown),
             **page_cache.kept(key, aggregates),
+            **corrections.form_context(request.path),
         },
     )
 
@@ -777,3 +780,7 @@ def _busiest_pairs():
     rows = list(rows)
     regions = Region.objects.in_bulk({pk for row in rows for pk in row[:2]})
     return [(regions[a], regions[b], n) for a, b, n in rows]
+
+
+def contact(request):
+    return render(request, "cooperation/contact.html", {"contact_email": settings.CONTACT_EMAIL})

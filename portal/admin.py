@@ -19,7 +19,7 @@ from cooperation.admin_review import (
     uncited_message,
 )
 from cooperation.history import deleted_records
-from cooperation.models import Source
+from cooperation.models import ErrorReport, Source
 
 
 def _row(record):
@@ -51,7 +51,11 @@ class AdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         counts = review_counts(self)
+        reports = None
+        if request.user.has_perm("cooperation.view_errorreport"):
+            reports = ErrorReport.objects.filter(state=ErrorReport.State.NEW).count()
         extra_context = {
+            "new_error_reports": reports,
             "review_counts": [(m._meta.verbose_name_plural, n) for m, n in counts],
             "review_total": sum(n for _m, n in counts),
             **(extra_context or {}),
