@@ -2,8 +2,8 @@
 digest of what was published since the last one, and ends it with one click."""
 
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 from types import SimpleNamespace
 
 import pytest
