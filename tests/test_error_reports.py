@@ -165,6 +165,9 @@ def test_editors_work_through_the_queue_from_the_admin_index(client, article, mo
     assert "reader@example.org" in queue
 
     report = ErrorReport.objects.get()
+    change = staff.get(reverse("admin:cooperation_errorreport_change", args=[report.pk]))
+    assert MESSAGE in change.content.decode()
+    assert f'href="/events/{MEETING}/"' in change.content.decode()
     staff.post(
         reverse("admin:cooperation_errorreport_changelist"),
         {"action": "mark_corrected", "_selected_action": [report.pk]},

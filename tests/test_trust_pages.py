@@ -80,7 +80,7 @@ def test_coverage_says_how_many_regions_of_each_country_have_records(client, art
 def test_coverage_says_how_precisely_events_are_dated(client, article):
     public = Event.objects.public()
     to_the_day = public.filter(start_precision="day").count()
-    cells = _row(client.get("/coverage/").content.decode(), "События с точной датой")
+    cells = _row(client.get("/coverage/").content.decode(), "Мероприятия с точной датой")
     assert cells[:2] == [str(to_the_day), str(public.count())]
     assert cells[2] == str(round(100 * to_the_day / public.count()))
 
