@@ -70,10 +70,11 @@ def describe(filterset):
         value = filterset.cleaned.get(name)
         if name == "sort" or value in (None, "", []) or (hasattr(value, "exists") and not value):
             continue
-        if isinstance(value, str) and getattr(field, "choices", None):
-            value = dict(field.choices).get(value, value)
-        elif hasattr(value, "__iter__") and not isinstance(value, str):
-            value = ", ".join(str(item) for item in value)
+        labels = dict(getattr(field, "choices", None) or ())
+        if isinstance(value, str):
+            value = labels.get(value, value)
+        elif hasattr(value, "__iter__"):
+            value = ", ".join(str(labels.get(item, item)) for item in value)
         described.append((field.label, str(value)))
     return described
 
@@ -131,6 +132,8 @@ def subscribe(request, key):
         for name, messages in filterset.errors.items()
         for message in messages
     ]
+    if len(query) > Subscription._meta.get_field("query").max_length:
+        problems.append(_("The search is too long to be followed by e-mail."))
     form = SubscribeForm(request.POST if request.method == "POST" else None)
     context = {
         "listing": listing,

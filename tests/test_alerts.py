@@ -240,3 +240,15 @@ def test_only_superusers_see_the_subscribers_in_the_admin(client, article, djang
 
     staff.force_login(django_user_model.objects.create_superuser("admin", password="x" * 16))
     assert ADDRESS in staff.get(changelist).content.decode()
+
+
+def test_the_enterprises_directory_is_followed_under_its_name(client, article):
+    page = client.get("/alerts/organization/?kind=enterprise&region=tatarstan").content.decode()
+    assert "Республика Татарстан" in page
+    assert "предприятия (все коммерческие организации)" in page  # the kind in words
+
+
+def test_a_search_too_long_to_store_is_not_followed(client, article):
+    response = _subscribe(client, "/alerts/event/?q=" + "Атырау+" * 300)
+    assert response.status_code == 400
+    assert not Subscription.objects.exists()
