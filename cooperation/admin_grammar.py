@@ -58,6 +58,14 @@ NOUNS = {
         pgettext_lazy("gender", "participating organization"),
     ),
     "agreementparty": (pgettext_lazy("accusative", "party"), pgettext_lazy("gender", "party")),
+    "errorreport": (
+        pgettext_lazy("accusative", "error report"),
+        pgettext_lazy("gender", "error report"),
+    ),
+    "subscription": (
+        pgettext_lazy("accusative", "e-mail alert"),
+        pgettext_lazy("gender", "e-mail alert"),
+    ),
 }
 GENDERS = ("masculine", "feminine", "neuter")
 
