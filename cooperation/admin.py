@@ -15,6 +15,7 @@ from .admin_extraction import (
 )
 from .admin_import_export import SpreadsheetImportExportMixin
 from .admin_review import PartAdmin, PartInlineMixin, ReviewAdmin
+from .admin_visitors import ErrorReportAdmin, SubscriptionAdmin  # noqa: F401 (registered there)
 from .models import (
     Agreement,
     AgreementParty,

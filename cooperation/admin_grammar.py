@@ -66,6 +66,14 @@ NOUNS = {
         pgettext_lazy("accusative", "progress update"),
         pgettext_lazy("gender", "progress update"),
     ),
+    "errorreport": (
+        pgettext_lazy("accusative", "error report"),
+        pgettext_lazy("gender", "error report"),
+    ),
+    "subscription": (
+        pgettext_lazy("accusative", "e-mail alert"),
+        pgettext_lazy("gender", "e-mail alert"),
+    ),
 }
 GENDERS = ("masculine", "feminine", "neuter")
 

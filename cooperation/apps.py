@@ -18,8 +18,11 @@ class CooperationConfig(AppConfig):
     def ready(self):
         # A write to the portal's records (links between them included) makes what is kept
         # for visitors out of date; its history rows are not content of their own.
+        from .models import Submission
+
         for model in self.get_models(include_auto_created=True):
-            if not issubclass(model, HistoricalChanges):
+            # What visitors send (alerts, error reports) is not content either.
+            if not issubclass(model, (HistoricalChanges, Submission)):
                 for signal in (post_save, post_delete, m2m_changed):
                     signal.connect(page_cache.record_written, sender=model)
         # The modules that read query parameters name them to the page cache on import:

@@ -15,6 +15,8 @@ PUBLISHERS = "Publishers"
 # or the site's configuration). Deleting is safe to give: a deleted record stays in its
 # history and can be restored.
 EDITOR_ACTIONS = ("add", "change", "delete", "view")
+# Except the addresses of those who subscribe to alerts: no editor needs them.
+PRIVATE_MODELS = {"subscription"}
 PUBLISHER_ACTIONS = (*EDITOR_ACTIONS, "publish")
 
 
@@ -35,7 +37,11 @@ def sync_editor_group(apps):
     ContentType = apps.get_model("contenttypes", "ContentType")
     # Versions are read and restored through the records' own admin pages, so the groups
     # need no permissions on the historical models.
-    models = [m._meta.model_name for m in app_config.get_models() if not _is_history(m)]
+    models = [
+        m._meta.model_name
+        for m in app_config.get_models()
+        if not _is_history(m) and m._meta.model_name not in PRIVATE_MODELS
+    ]
     content_types = ContentType.objects.filter(app_label="cooperation", model__in=models)
     for name, actions in ((EDITORS, EDITOR_ACTIONS), (PUBLISHERS, PUBLISHER_ACTIONS)):
         codenames = [f"{action}_{model}" for model in models for action in actions]

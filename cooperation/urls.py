@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
+from django.views.generic import TemplateView
 
-from . import feeds, statistics_views, views
+from . import alerts, corrections, coverage, feeds, statistics_views, views
 
 register_converter(statistics_views.CountryCode, "country")
 
@@ -42,4 +43,17 @@ urlpatterns = [
     path("industries/<slug:slug>/", views.industry_detail, name="industry-detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
+    # What the portal is, how complete and how accessible, and how to reach its editors.
+    path("about/", TemplateView.as_view(template_name="cooperation/about.html"), name="about"),
+    path("coverage/", coverage.coverage, name="coverage"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="cooperation/accessibility.html"),
+        name="accessibility",
+    ),
+    path("contact/", views.contact, name="contact"),
+    path("report/", corrections.report, name="report-error"),
+    path("alerts/confirm/<str:token>/", alerts.confirm, name="alert-confirm"),
+    path("alerts/unsubscribe/<str:token>/", alerts.unsubscribe, name="alert-unsubscribe"),
+    path("alerts/<slug:key>/", alerts.subscribe, name="alert-subscribe"),
 ]

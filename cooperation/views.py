@@ -26,7 +26,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import condition
 from rest_framework.throttling import SimpleRateThrottle
 
-from . import charts, exports, filters, geography, jsonld, open_data, page_cache, statistics
+from . import (
+    charts,
+    corrections,
+    exports,
+    filters,
+    geography,
+    jsonld,
+    open_data,
+    page_cache,
+    statistics,
+)
 from . import search as text_search
 from .listings import LISTINGS, latest_updates
 from .models import (
@@ -84,6 +94,7 @@ def _render_record(request, template, obj, **context):
         api_url=_api_url(obj),
         jsonld=jsonld.describe(request, obj),
     )
+    context.update(corrections.form_context(request.path, obj))
     return render(request, f"cooperation/{template}", context)
 
 
@@ -874,6 +885,7 @@ def region_pair(request, slug, partner):
             "follow_up": follow_up,
             "timeline_items": charts.timeline_items(**shown),
             **page_cache.kept(key, aggregates),
+            **corrections.form_context(request.path),
         },
     )
 
@@ -919,3 +931,5 @@ def _industry_counts():
 
 
 HOME_ITEMS = 6
+def contact(request):
+    return render(request, "cooperation/contact.html", {"contact_email": settings.CONTACT_EMAIL})

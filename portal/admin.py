@@ -19,7 +19,7 @@ from cooperation.admin_review import (
     uncited_message,
 )
 from cooperation.history import deleted_records
-from cooperation.models import Agreement, Commitment, Event, Source
+from cooperation.models import Agreement, Commitment, ErrorReport, Event, Source
 
 # The editors' to-do list on the admin index: what the public site may be getting wrong.
 AGREEMENT_ENDING_DAYS = 90
@@ -94,7 +94,11 @@ class AdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         counts = review_counts(self)
+        reports = None
+        if request.user.has_perm("cooperation.view_errorreport"):
+            reports = ErrorReport.objects.filter(state=ErrorReport.State.NEW).count()
         extra_context = {
+            "new_error_reports": reports,
             "review_counts": [(m._meta.verbose_name_plural, n) for m, n in counts],
             "review_total": sum(n for _m, n in counts),
             "todo": todo(),

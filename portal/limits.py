@@ -6,7 +6,8 @@ last address that the trusted proxies appended to X-Forwarded-For. Login protect
 for another by sending a header of its own, and one client's guesses cannot lock out
 everyone behind the same proxy.
 
-A search, a full export and a login attempt cost far more than a kept page, so each is
+A search, a full export and a login attempt cost far more than a kept page; an error report
+is read by editors, and an alert subscription e-mails any address it is given. So each is
 limited per client (django-ratelimit, counted in the shared cache). Over the limit, the
 client gets the portal's 429 page with Retry-After. Without the cache (Redis down), nothing
 is limited rather than everything refused.
@@ -43,8 +44,12 @@ def _scope(request):
     view = request.resolver_match.view_name
     if request.resolver_match.namespace == "api":
         return None  # the API counts its own requests (REST_FRAMEWORK's throttle)
-    if request.method == "POST" and view == "admin:login":
-        return "login"
+    if request.method == "POST":
+        return {
+            "admin:login": "login",
+            "cooperation:report-error": "report",
+            "cooperation:alert-subscribe": "subscribe",
+        }.get(view)
     if request.method in ("GET", "HEAD"):
         if request.GET.get("format") in EXPORT_FORMATS:
             return "export"

@@ -277,8 +277,40 @@ RATE_LIMITS = {
     "export": _env_str("RATE_LIMIT_EXPORT", "10/m"),
     "login": _env_str("RATE_LIMIT_LOGIN", "30/h"),
 }
+# Sent by visitors to editors and to themselves: error reports, and alert subscriptions,
+# each of which sends a confirmation e-mail to any address it is given.
+RATE_LIMITS["report"] = _env_str("RATE_LIMIT_REPORT", "5/h")
+RATE_LIMITS["subscribe"] = _env_str("RATE_LIMIT_SUBSCRIBE", "10/h")
 # Without the cache (Redis down) nothing is limited rather than everything refused.
 RATELIMIT_FAIL_OPEN = True
+
+# E-mail (alerts and their confirmations). Production sends through SMTP: EMAIL_HOST (a local
+# relay by default), EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS
+# (STARTTLS) or EMAIL_USE_SSL. Locally, unless EMAIL_HOST is set, messages are printed to the
+# console instead of being sent.
+EMAIL_HOST = _env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = _env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = _env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if LOCAL and not _env_str("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = _env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the contact page sends visitors who want to write to the editors; empty leaves the
+# page with the error report form alone.
+CONTACT_EMAIL = _env_str("CONTACT_EMAIL")
+# The site's address, for links in e-mails sent outside a request (the alert digests).
+SITE_URL = _env_str(
+    "SITE_URL", "http://127.0.0.1:8000" if LOCAL else f"https://{ALLOWED_HOSTS[0]}"
+).rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -16,6 +16,7 @@ from cooperation.models import (
     Person,
     PublicationState,
     Source,
+    Submission,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,13 @@ def editor(client, article):
 
 
 def _registered():
-    return [model for model in admin.site._registry if model._meta.app_label == "cooperation"]
+    """The editors' records; what visitors send has its tests (test_error_reports.py,
+    test_alerts.py)."""
+    return [
+        model
+        for model in admin.site._registry
+        if model._meta.app_label == "cooperation" and not issubclass(model, Submission)
+    ]
 
 
 def test_every_changelist_add_and_change_page_renders_for_an_editor(client, editor):
@@ -197,9 +204,16 @@ def test_the_editors_group_holds_every_cooperation_permission_but_publishing():
         ("cooperation", f"{action}_{model._meta.model_name}")
         for model in apps.get_app_config("cooperation").get_models()
         if not model._meta.model_name.startswith("historical")  # read through the records
+        and model._meta.model_name != "subscription"  # the next test
         for action in ("add", "change", "delete", "view")
     }
     assert granted == expected
+    assert ("cooperation", "change_errorreport") in granted
+
+
+def test_no_group_sees_the_addresses_of_those_who_subscribe_to_alerts():
+    codenames = Group.objects.filter(permissions__codename__endswith="_subscription")
+    assert not codenames.exists()
 
 
 def test_an_editor_never_types_a_primary_key_on_a_citation(client, editor):

@@ -64,6 +64,7 @@ from .places import (
     Topic,
 )
 from .sources import CITING, SOURCE_TAGS, Citation, CitationQuerySet, Record, Source
+from .visitors import ErrorReport, Submission, Subscription
 
 CITING.extend(
     [
@@ -102,6 +103,7 @@ __all__ = [
     "CitationQuerySet",
     "Country",
     "Delegation",
+    "ErrorReport",
     "Event",
     "EventOrganization",
     "EventQuerySet",
@@ -131,6 +133,8 @@ __all__ = [
     "Slugged",
     "Source",
     "Statement",
+    "Submission",
+    "Subscription",
     "Topic",
     "is_public",
     "is_visible_to",

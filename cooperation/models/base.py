@@ -240,6 +240,17 @@ class PublishableQuerySet(PublicQuerySet):
         """Published rows, whatever they name; public() also asks that of what they need."""
         return self.filter(state=PublicationState.PUBLISHED)
 
+    def first_published_between(self, since, until):
+        """Rows first published after `since` and by `until`, as their history tells: what
+        is new to the public then, not what was published before and only edited since."""
+        published = self.model.history.model.objects.filter(
+            id=OuterRef("pk"), state=PublicationState.PUBLISHED
+        )
+        return self.filter(
+            Exists(published.filter(history_date__gt=since, history_date__lte=until)),
+            ~Exists(published.filter(history_date__lte=since)),
+        )
+
 
 class Publishable(PublicModel):
     state = models.CharField(
