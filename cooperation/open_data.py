@@ -26,6 +26,7 @@ from .models import (
     Agreement,
     AgreementParty,
     Citation,
+    Commitment,
     Country,
     Delegation,
     Event,
@@ -38,6 +39,7 @@ from .models import (
     Partnership,
     Person,
     Position,
+    ProgressUpdate,
     Record,
     Region,
     RegionFact,
@@ -165,13 +167,28 @@ TABLES = [
         "agreements",
         Agreement,
         ["slug", "title", "title_en", "kind", "status", "signed_date", "signed_precision"]
-        + ["signed_at", "summary", "summary_en"],
+        + ["signed_at", "valid_from", "valid_from_precision", "valid_until"]
+        + ["valid_until_precision", "auto_extends", "implements", "replaces", "amends"]
+        + ["summary", "summary_en"],
     ),
     Table(
         "agreement_parties",
         AgreementParty,
         ["id", "agreement", "organization", "signatory", "signatory_title"]
         + ["signatory_title_en", "order"],
+        key="id",
+    ),
+    # A commitment's status is its latest progress update's, as on the pages.
+    Table(
+        "commitments",
+        Commitment,
+        ["id", "agreement", "number", "text", "text_en", "due_date", "due_precision", "order"],
+        key="id",
+    ),
+    Table(
+        "progress_updates",
+        ProgressUpdate,
+        ["id", "commitment", "date", "precision", "status", "note", "note_en"],
         key="id",
     ),
     Table(
@@ -197,6 +214,11 @@ TABLES = [
     Links("event_topics", Event, ["topics"]),
     Links("agreement_industries", Agreement, ["industries"]),
     Links("agreement_topics", Agreement, ["topics"]),
+    Links("commitment_responsible", Commitment, ["responsible"]),
+    Links("commitment_industries", Commitment, ["industries"]),
+    Links("commitment_topics", Commitment, ["topics"]),
+    Links("commitment_events", Commitment, ["events"]),
+    Links("commitment_delegations", Commitment, ["delegations"]),
 ]
 _BY_MODEL = {table.model: table for table in TABLES if not isinstance(table, Links)}
 CITATIONS = "citations"

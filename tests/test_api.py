@@ -218,6 +218,7 @@ def test_the_api_root_names_every_kind_of_record(client, db):
         "delegations",
         "events",
         "agreements",
+        "commitments",
         "sources",
         "industries",
         "topics",

@@ -23,6 +23,9 @@ def test_the_schema_is_valid_openapi_3_with_a_list_and_a_record_of_each_kind(sch
     for kind in kinds:
         assert f"/api/v1/{kind}/" in schema["paths"]
         assert f"/api/v1/{kind}/{{slug}}/" in schema["paths"]
+    # Commitments have no slug: they are found by their id.
+    assert "/api/v1/commitments/" in schema["paths"]
+    assert "/api/v1/commitments/{id}/" in schema["paths"]
 
 
 def test_a_lists_parameters_are_its_pages_filters_and_paging(schema):

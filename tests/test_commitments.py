@@ -362,3 +362,49 @@ def test_a_progress_update_is_entered_from_its_own_source(client, editor):
     assert response.status_code == 302, response.content.decode()[:3000]
     assert _item(MAP_2022, "2").status == "done"
     assert not Commitment.objects.overdue().filter(pk=item.pk).exists()
+
+
+# --- open data -----------------------------------------------------------------------------
+
+
+def test_the_api_gives_an_agreements_family_and_its_commitments_with_cited_progress(
+    client, road_maps
+):
+    later = client.get(f"/api/v1/agreements/{MAP_2025}/").json()
+    assert later["replaces"]["slug"] == MAP_2022
+    assert later["implements"]["slug"] == FRAMEWORK
+    assert later["valid_until"] == {"value": "2030", "precision": "year"}
+
+    # The agreement's commitments are one link away, with the list's own filters.
+    items = client.get(later["commitments"].replace("http://testserver", "")).json()
+    assert {item["number"] for item in items["results"]} == {"1", "2"}
+
+    done = client.get("/api/v1/commitments/", {"status": "done"}).json()
+    assert done["count"] == 1
+    item = done["results"][0]
+    assert (item["agreement"]["slug"], item["number"]) == (MAP_2022, "1")
+    assert [update["status"] for update in item["progress"]] == ["done", "in_progress"]
+    assert {u["citations"][0]["source"]["slug"] for u in item["progress"]} <= {
+        "dorozhnaya-karta-rt-atyrau",
+        "torgovaya-missiya-v-atyrau",
+    }
+    # A record is found by its id, and its address is the one the list gives.
+    record = client.get(item["url"].replace("http://testserver", "")).json()
+    assert record["text"] == item["text"]
+    assert record["overdue"] is False
+
+    overdue = client.get("/api/v1/commitments/", {"overdue": "yes"}).json()
+    assert {(c["agreement"]["slug"], c["number"]) for c in overdue["results"]} == {
+        (MAP_2022, "2"),
+        (MAP_2025, "1"),
+    }
+    assert all(c["overdue"] for c in overdue["results"])
+
+
+def test_the_api_leaves_draft_commitments_out(client, road_maps):
+    item = _item(MAP_2025, "2")
+    item.state = PublicationState.DRAFT
+    item.save()
+    listed = client.get("/api/v1/commitments/", {"agreement": MAP_2025}).json()
+    assert [c["number"] for c in listed["results"]] == ["1"]
+    assert client.get(f"/api/v1/commitments/{item.pk}/").status_code == 404

@@ -15,6 +15,7 @@ from rest_framework import serializers
 from ..dates import PartialDate, Precision
 from ..models import (
     Agreement,
+    Commitment,
     Delegation,
     Event,
     Industry,
@@ -35,16 +36,20 @@ KEYS = {
     Delegation: "delegation",
     Event: "event",
     Agreement: "agreement",
+    Commitment: "commitment",
     Source: "source",
     Industry: "industry",
     Topic: "topic",
 }
 
 
+# A kind of record without a slug is found by its id.
+BY_ID = {Commitment}
+
+
 def api_url(request, obj):
-    return request.build_absolute_uri(
-        reverse(f"api:{KEYS[type(obj)]}-detail", kwargs={"slug": obj.slug})
-    )
+    lookup = {"pk": obj.pk} if type(obj) in BY_ID else {"slug": obj.slug}
+    return request.build_absolute_uri(reverse(f"api:{KEYS[type(obj)]}-detail", kwargs=lookup))
 
 
 def html_url(request, obj):
@@ -393,9 +398,21 @@ class PartySerializer(serializers.Serializer):
 class AgreementSerializer(CitedSerializer):
     signed = PartialDateField("signed_date", "signed_precision")
     signed_at = LinkField(help_text="The event where it was signed.")
+    valid_from = PartialDateField("valid_from", "valid_from_precision")
+    valid_until = PartialDateField("valid_until", "valid_until_precision")
+    implements = LinkField(help_text="The agreement this road map or plan carries out.")
+    replaces = LinkField(help_text="The earlier edition this one replaces.")
+    amends = LinkField(help_text="The agreement this one amends.")
+    commitments = serializers.SerializerMethodField(
+        help_text="Its commitments in the API: the list filtered by this agreement."
+    )
     parties = PartySerializer(many=True, read_only=True)
     industries = LinksField()
     topics = LinksField()
+
+    def get_commitments(self, agreement) -> str:
+        address = reverse("api:commitment-list") + f"?agreement={agreement.slug}"
+        return self.context["request"].build_absolute_uri(address)
 
     class Meta:
         model = Agreement
@@ -409,6 +426,13 @@ class AgreementSerializer(CitedSerializer):
             "status",
             "signed",
             "signed_at",
+            "valid_from",
+            "valid_until",
+            "auto_extends",
+            "implements",
+            "replaces",
+            "amends",
+            "commitments",
             "parties",
             "industries",
             "topics",
@@ -416,6 +440,56 @@ class AgreementSerializer(CitedSerializer):
             "summary_en",
             "citations",
         ]
+
+
+class ProgressUpdateSerializer(serializers.Serializer):
+    date = PartialDateField("date", "precision")
+    status = serializers.CharField()
+    note = serializers.CharField(help_text="What happened, as the source says it.")
+    note_en = serializers.CharField()
+    citations = CitationSerializer(many=True, read_only=True)
+
+
+class CommitmentSerializer(CitedSerializer):
+    agreement = LinkField()
+    responsible = LinksField()
+    due = PartialDateField("due_date", "due_precision")
+    status = serializers.CharField(
+        source="current_status", help_text="As its latest cited progress update says."
+    )
+    overdue = serializers.SerializerMethodField(help_text="Due date passed and not done.")
+    progress = ProgressUpdateSerializer(
+        source="updates", many=True, read_only=True, help_text="The latest first."
+    )
+    events = LinksField(help_text="Events that carried it out.")
+    delegations = LinksField(help_text="Visits that carried it out.")
+    industries = LinksField()
+    topics = LinksField()
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "agreement",
+            "number",
+            "text",
+            "text_en",
+            "responsible",
+            "due",
+            "status",
+            "overdue",
+            "progress",
+            "events",
+            "delegations",
+            "industries",
+            "topics",
+            "citations",
+        ]
+
+    def get_overdue(self, commitment) -> bool:
+        return commitment.is_overdue()
 
 
 class SourceSerializer(RecordSerializer):

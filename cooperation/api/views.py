@@ -18,6 +18,7 @@ from ..listings import LISTINGS
 from ..models import (
     AgreementParty,
     Citation,
+    Delegation,
     Event,
     EventOrganization,
     Industry,
@@ -25,6 +26,7 @@ from ..models import (
     Participation,
     Person,
     Position,
+    ProgressUpdate,
     Region,
     RegionFact,
     Topic,
@@ -214,7 +216,7 @@ class EventViewSet(ListingViewSet):
 class AgreementViewSet(ListingViewSet):
     key = "agreement"
     serializer_class = api.AgreementSerializer
-    select = ("signed_at",)
+    select = ("signed_at", "implements", "replaces", "amends")
     prefetch = (
         _citations(),
         Prefetch(
@@ -223,6 +225,32 @@ class AgreementViewSet(ListingViewSet):
                 "organization__region", "signatory"
             ),
         ),
+        Prefetch("industries", queryset=Industry.objects.public()),
+        Prefetch("topics", queryset=Topic.objects.public()),
+    )
+
+
+@_documented(
+    api.CommitmentSerializer,
+    "Commitments: the items of agreements and road maps, with their progress",
+    "A commitment, with its progress updates",
+)
+class CommitmentViewSet(ListingViewSet):
+    key = "commitment"
+    lookup_field = "pk"
+    serializer_class = api.CommitmentSerializer
+    select = ("agreement",)
+    prefetch = (
+        _citations(),
+        Prefetch("responsible", queryset=Organization.objects.public()),
+        Prefetch(
+            "updates",
+            queryset=ProgressUpdate.objects.public()
+            .order_by("-date", "-id")
+            .prefetch_related(_citations()),
+        ),
+        Prefetch("events", queryset=Event.objects.public()),
+        Prefetch("delegations", queryset=Delegation.objects.public()),
         Prefetch("industries", queryset=Industry.objects.public()),
         Prefetch("topics", queryset=Topic.objects.public()),
     )
