@@ -21,6 +21,7 @@ from .listings import LISTINGS
 from .models import (
     Agreement,
     AgreementParty,
+    Commitment,
     Country,
     Event,
     Region,
@@ -33,12 +34,14 @@ from .models import (
 REGION_MEASURES = [
     ("events", _("events")),
     ("agreements", _("agreements")),
+    ("commitments", _("commitments")),
     ("delegations_sent", _("delegations sent")),
     ("delegations_received", _("delegations received")),
 ]
 PAIR_MEASURES = [
     ("events", _("events")),
     ("agreements", _("agreements")),
+    ("commitments", _("commitments")),
     ("delegations", _("delegations")),
 ]
 # The parameters of the lists that narrow what is counted.
@@ -68,6 +71,7 @@ class Scope:
         return {
             "events": self.events is not None,
             "agreements": self.agreements is not None,
+            "commitments": self.agreements is not None,
             "delegations": self.delegations is not None,
             "delegations_sent": self.delegations is not None,
             "delegations_received": self.delegations is not None,
@@ -155,6 +159,14 @@ def _region_counts(scope):
             .values_list("organization__region")
             .annotate(n=Count("agreement", distinct=True)),
         )
+        # The public items of those agreements, counted for each party's region.
+        add(
+            "commitments",
+            _parties(scope.agreements)
+            .filter(public_condition(AgreementParty, "agreement__commitments"))
+            .values_list("organization__region")
+            .annotate(n=Count("agreement__commitments", distinct=True)),
+        )
     if scope.delegations is not None:
         for measure, side in (("delegations_sent", "home"), ("delegations_received", "host")):
             add(
@@ -162,6 +174,13 @@ def _region_counts(scope):
                 scope.delegations.values_list(f"{side}_region").annotate(n=Count("pk")),
             )
     return counts
+
+
+def _commitments(agreements):
+    """The public items of the agreements (None where agreements are not counted)."""
+    if agreements is None:
+        return None
+    return Commitment.objects.public().filter(agreement__in=agreements.values("pk")).order_by()
 
 
 def _parties(agreements):
@@ -213,6 +232,17 @@ def _pair_counts(scope):
             .values_list("organization__region", "agreement__parties__organization__region")
             .annotate(n=Count("agreement", distinct=True)),
         )
+        add(
+            "commitments",
+            _parties(scope.agreements)
+            .filter(
+                public_condition(AgreementParty, "agreement__parties", known=["agreement"]),
+                public_condition(AgreementParty, "agreement__commitments"),
+                agreement__parties__organization__region__gt=F("organization__region"),
+            )
+            .values_list("organization__region", "agreement__parties__organization__region")
+            .annotate(n=Count("agreement__commitments", distinct=True)),
+        )
     if scope.delegations is not None:
         add(
             "delegations",
@@ -229,6 +259,7 @@ def year_counts(scope):
         for measure, queryset, date_field in (
             ("events", scope.events, "start_date"),
             ("agreements", scope.agreements, "signed_date"),
+            ("commitments", _commitments(scope.agreements), "due_date"),
             ("delegations", scope.delegations, "start_date"),
         ):
             if queryset is not None:

@@ -408,3 +408,26 @@ def test_the_api_leaves_draft_commitments_out(client, road_maps):
     listed = client.get("/api/v1/commitments/", {"agreement": MAP_2025}).json()
     assert [c["number"] for c in listed["results"]] == ["1"]
     assert client.get(f"/api/v1/commitments/{item.pk}/").status_code == 404
+
+
+def test_the_rankings_count_commitments_of_each_pairs_agreements(client, road_maps):
+    response = client.get("/statistics/", {"format": "csv", "table": "pairs"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    pair = next(
+        row
+        for row in rows
+        if {row["region_1_slug"], row["region_2_slug"]} == {"tatarstan", "atyrauskaya-oblast"}
+    )
+    # Both road maps' public items (the framework agreement has none of its own).
+    expected = Commitment.objects.public().filter(agreement__slug__in=[MAP_2022, MAP_2025])
+    assert int(pair["commitments"]) == expected.count() == 5
+
+    item = _item(MAP_2025, "2")
+    item.state = PublicationState.DRAFT
+    item.save()
+    response = client.get("/statistics/", {"format": "csv", "table": "regions"})
+    rows = {
+        r["region_slug"]: r
+        for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    }
+    assert int(rows["tatarstan"]["commitments"]) == 4

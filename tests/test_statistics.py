@@ -49,10 +49,12 @@ def _list_count(client, key, **params):
 
 def test_the_pairs_counts_are_those_of_the_lists_with_the_same_filters(client, article):
     pairs = {name: numbers for name, numbers in _table(client.get(URL), "pairs-heading")}
-    events, agreements, delegations, total = pairs["Республика Татарстан — Атырауская область"]
+    row = pairs["Республика Татарстан — Атырауская область"]
+    events, agreements, commitments, delegations, total = row
     pair = {"region": TATARSTAN, "partner": ATYRAU}
     assert events == _list_count(client, "event", **pair) == 3
     assert agreements == _list_count(client, "agreement", **pair) == 1
+    assert commitments == _list_count(client, "commitment", **pair) == 0  # the article has none
     assert delegations == 1
     assert total == events + agreements + delegations
 
@@ -92,8 +94,8 @@ def test_a_year_counts_only_what_happened_in_it(client, article):
 def test_a_kind_of_agreement_counts_agreements_alone(client, article):
     response = client.get(URL, {"kind": "cooperation"})
     regions = dict(_table(response, "regions-heading"))
-    # One column, agreements, and the total: events and delegations have no such kind.
-    assert regions["Республика Татарстан RU"] == [1, 1]
+    # Agreements, their commitments and the total: events and delegations have no such kind.
+    assert regions["Республика Татарстан RU"] == [1, 0, 1]
     assert 'href="?kind=cooperation&amp;sort=-events"' not in response.content.decode()
 
 
@@ -110,7 +112,7 @@ def test_an_industry_counts_what_is_filed_under_it_and_its_branches(client):
     EventFactory(region=a, delegation=DelegationFactory(home_region=c, host_region=a))
 
     pairs = dict(_table(client.get(URL, {"industry": machines.slug}), "pairs-heading"))
-    assert pairs == {"Область А — Область Б": [1, 0, 1]}
+    assert pairs == {"Область А — Область Б": [1, 0, 0, 1]}
 
 
 def test_drafts_are_not_counted(client):
