@@ -21,7 +21,6 @@ from .listings import LISTINGS
 from .models import (
     Agreement,
     AgreementParty,
-    Commitment,
     Country,
     Event,
     Region,
@@ -176,13 +175,6 @@ def _region_counts(scope):
     return counts
 
 
-def _commitments(agreements):
-    """The public items of the agreements (None where agreements are not counted)."""
-    if agreements is None:
-        return None
-    return Commitment.objects.public().filter(agreement__in=agreements.values("pk")).order_by()
-
-
 def _parties(agreements):
     """The public parties, with a region, of the agreements."""
     return (
@@ -259,7 +251,6 @@ def year_counts(scope):
         for measure, queryset, date_field in (
             ("events", scope.events, "start_date"),
             ("agreements", scope.agreements, "signed_date"),
-            ("commitments", _commitments(scope.agreements), "due_date"),
             ("delegations", scope.delegations, "start_date"),
         ):
             if queryset is not None:
