@@ -37,7 +37,8 @@ def _address(region, country):
 
 
 def _event(request, event):
-    place = {"@type": "Place", "name": event.venue or event.city or str(event.region or "")}
+    region = event.region if event.region is not None and is_public(event.region) else None
+    place = {"@type": "Place", "name": event.venue or event.city or str(region or "")}
     address = _address(event.region, None)
     if address:
         place["address"] = address
