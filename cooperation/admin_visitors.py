@@ -52,6 +52,10 @@ class ErrorReportAdmin(admin.ModelAdmin):
         # The open reports first, so that the list is the editors' queue.
         return [Case(When(state__in=ErrorReport.OPEN, then=0), default=1), "-created_at"]
 
+    def get_queryset(self, request):
+        # The records reported on, fetched together for each kind (a generic key).
+        return super().get_queryset(request).prefetch_related("record")
+
     def has_add_permission(self, request):
         return False  # reports come from the public pages
 

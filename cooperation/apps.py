@@ -30,6 +30,7 @@ class CooperationConfig(AppConfig):
         import_module(f"{self.name}.listings")
         import_module(f"{self.name}.sitemaps")
         import_module(f"{self.name}.api.views")
+        import_module(f"{self.name}.statistics_views")
         # Results shown from a previous version are computed again once the page is sent.
         request_finished.connect(page_cache.recount)
         # SQLite's search compares a word with each word of the names in Python.

@@ -511,7 +511,7 @@ def agreement_family_items(family):
     return [
         Dated(
             start=agreement.valid_from_partial or agreement.signed,
-            end=agreement.valid_until_partial if agreement.valid_from or agreement.signed else None,
+            end=agreement.valid_until_partial,
             label=str(agreement),
             url=agreement.get_absolute_url(),
             kind="agreement",

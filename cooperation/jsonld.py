@@ -4,12 +4,11 @@ government body or legislature as `GovernmentOrganization`), a person as `Person
 
 import json
 
-from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .dates import PartialDate
-from .models import Event, Organization, Person, is_public
+from .models import Event, Organization, Person, is_public, localized
 
 # As Django's json_script: nothing in the data can close the script element.
 _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -26,20 +25,27 @@ def _date(value, precision):
     return PartialDate(value, precision).iso() if value else None
 
 
+def _public(record):
+    return record if record is not None and is_public(record) else None
+
+
 def _address(region, country):
+    """Only what the public may see: a draft region or country is left out, as on pages."""
     address = {"@type": "PostalAddress"}
-    if region is not None and is_public(region):
+    region = _public(region)
+    if region is not None:
         address["addressRegion"] = str(region)
         country = country or region.country
+    country = _public(country)
     if country is not None:
         address["addressCountry"] = country.code
     return address if len(address) > 1 else None
 
 
 def _event(request, event):
-    region = event.region if event.region is not None and is_public(event.region) else None
+    region = _public(event.region)
     place = {"@type": "Place", "name": event.venue or event.city or str(region or "")}
-    address = _address(event.region, None)
+    address = _address(region, None)
     if address:
         place["address"] = address
     return {
@@ -50,7 +56,7 @@ def _event(request, event):
         "eventStatus": EVENT_STATUS.get(event.status),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": place,
-        "description": event.summary_en if translation.get_language() == "en" else event.summary,
+        "description": localized(event, "summary"),
     }
 
 

@@ -18,7 +18,6 @@ from .views import _excerpt, _list_url
 
 # Pairs listed on the statistics page; the CSV has them all.
 PAIRS_SHOWN = 50
-MAP_TABLE_ROWS = 12
 
 page_cache.QUERY_PARAMETERS.update({"pairs_sort", "table"})
 
@@ -154,8 +153,6 @@ def statistics_page(request):
             "pairs_count": len(pairs),
             "region_headers": _headers(request, "sort", region_measures, *region_sort),
             "pair_headers": _headers(request, "pairs_sort", pair_measures, *pair_sort),
-            "region_measures": [name for name, _label in region_measures],
-            "pair_measures": [name for name, _label in pair_measures],
             "year_links": _year_links(request, years),
             "year_counts": year_counts,
             "selected": request.GET,

@@ -38,6 +38,7 @@ from . import (
     statistics,
 )
 from . import search as text_search
+from .api.serializers import api_path
 from .listings import LISTINGS, latest_updates
 from .models import (
     CITING,
@@ -87,19 +88,15 @@ def _detail(request, queryset, slug):
 def _render_record(request, template, obj, **context):
     if request.GET.get("format") == "json":
         # The record as JSON is the API's (published records only, as there).
-        return redirect(_api_url(obj))
+        return redirect(api_path(obj))
     context.update(
         object=obj,
         admin_url=_admin_url(request, obj),
-        api_url=_api_url(obj),
+        api_url=api_path(obj),
         jsonld=jsonld.describe(request, obj),
     )
     context.update(corrections.form_context(request.path, obj))
     return render(request, f"cooperation/{template}", context)
-
-
-def _api_url(obj):
-    return reverse(f"api:{obj._meta.model_name}-detail", kwargs={"slug": obj.slug})
 
 
 # A record's page lists at most this many of each kind of related record, and links to the
@@ -435,7 +432,7 @@ def event_detail(request, slug):
     invitation_parts = ("invited_region", "invited_organization", "invited_by")
     event = _detail(
         request,
-        Event.objects.select_related("region", "delegation").prefetch_related(
+        Event.objects.select_related("region__country", "delegation").prefetch_related(
             _citations(request),
             Prefetch(
                 "participations",
@@ -931,5 +928,7 @@ def _industry_counts():
 
 
 HOME_ITEMS = 6
+
+
 def contact(request):
     return render(request, "cooperation/contact.html", {"contact_email": settings.CONTACT_EMAIL})

@@ -78,7 +78,11 @@ def test_validity_and_due_dates_keep_what_the_source_gave_and_end_on_the_last_da
     assert framework.valid_until == dt.date(2024, 12, 31)
     assert framework.auto_extends
     with translation.override("ru"):
-        assert framework.validity == "октябрь 2019 – 2024"
+        assert framework.validity == "октябрь 2019 – 2024, продлевается автоматически"
+        earlier = road_maps[MAP_2022]
+        assert earlier.validity == "2022 – 2024"  # a term with no extension says no more
+        earlier.valid_from = None
+        assert earlier.validity == "… – 2024"  # an end alone is still shown
     item = _item(MAP_2022, "1")
     assert item.due_date == dt.date(2022, 9, 30) and item.due_precision == "month"
 

@@ -22,34 +22,22 @@ from ..models import (
     Organization,
     Person,
     Region,
+    Slugged,
     Source,
     Topic,
     is_public,
 )
 
-# The API's name of each kind of record: cooperation:<key>-detail is its page, and
-# api:<key>-detail its record here.
-KEYS = {
-    Region: "region",
-    Organization: "organization",
-    Person: "person",
-    Delegation: "delegation",
-    Event: "event",
-    Agreement: "agreement",
-    Commitment: "commitment",
-    Source: "source",
-    Industry: "industry",
-    Topic: "topic",
-}
 
-
-# A kind of record without a slug is found by its id.
-BY_ID = {Commitment}
+def api_path(obj):
+    """The address of the record in the API: api:<model name>-detail, by its slug, or by its
+    id for a kind of record without one (a commitment)."""
+    lookup = {"slug": obj.slug} if isinstance(obj, Slugged) else {"pk": obj.pk}
+    return reverse(f"api:{obj._meta.model_name}-detail", kwargs=lookup)
 
 
 def api_url(request, obj):
-    lookup = {"pk": obj.pk} if type(obj) in BY_ID else {"slug": obj.slug}
-    return request.build_absolute_uri(reverse(f"api:{KEYS[type(obj)]}-detail", kwargs=lookup))
+    return request.build_absolute_uri(api_path(obj))
 
 
 def html_url(request, obj):

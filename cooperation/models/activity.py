@@ -772,10 +772,18 @@ class Agreement(Searchable, Record, Slugged):
 
     @property
     def validity(self):
-        """ "15 March 2023 – 2025", or "" when no source gave the term."""
-        if not (self.valid_from or self.valid_until):
-            return ""
-        return format_range(self.valid_from_partial, self.valid_until_partial)
+        """The term as the sources give it: "15 March 2023 – 2025", "… – 2025" (an end
+        alone), followed by "extended automatically" where the text says so; "" when no
+        source gave the term."""
+        start, end = self.valid_from_partial, self.valid_until_partial
+        if start:
+            term = format_range(start, end)
+        else:
+            term = f"… – {end.format()}" if end else ""
+        if self.auto_extends:
+            extended = str(_("extended automatically"))
+            return f"{term}, {extended}" if term else extended
+        return term
 
     def family(self, agreements):
         """The agreements linked to this one, directly or through others, with this one,
