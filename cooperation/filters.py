@@ -44,6 +44,7 @@ from .models import (
     Region,
     Source,
     Topic,
+    localized_order,
     lookup_relations,
     public_along,
     public_condition,
@@ -474,6 +475,15 @@ class PortalFilterSet(django_filters.FilterSet):
     date_fields = None
     facets = []
 
+    def filter_queryset(self, queryset):
+        # The list's own order, by the English names on the English site; `q` and `sort`
+        # may replace it.
+        default = list(queryset.query.order_by or queryset.model._meta.ordering)
+        ordering = localized_order(queryset.model, default)
+        if ordering != default:
+            queryset = queryset.order_by(*ordering)
+        return super().filter_queryset(queryset)
+
     def filter_search(self, queryset, name, value):
         return search.search(queryset, value)
 
@@ -624,8 +634,15 @@ def _partner_filter():
 
 
 class _OrderingFilter(django_filters.OrderingFilter):
-    """django-filter's, with the "descending" labels left lazy: its own are worded once, in
-    the language of the first request, and the English menu read "дата (по убыванию)"."""
+    """django-filter's, with the "descending" labels left lazy (its own are worded once, in
+    the language of the first request, and the English menu read "дата (по убыванию)"), and
+    sorting the English site by the English names."""
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(*localized_order(qs.model, ordering))
 
     def build_choices(self, fields, labels):
         ascending = [(param, labels.get(field, param)) for field, param in fields.items()]

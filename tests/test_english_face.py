@@ -6,7 +6,7 @@ import pytest
 
 from cooperation.models import Person
 
-from .factories import OrganizationFactory
+from .factories import OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,29 @@ def test_a_legal_form_is_named_in_english_on_the_english_page(client, article):
     html = _html(client, "/en/organizations/tatneftekhiminvest-kholding/")
     assert "OJSC" in html
     assert "ОАО" not in re.sub(r"<[^>]+>", "", html.split('class="kicker"')[1].split("</p>")[0])
+
+
+def _titles(html):
+    return re.findall(r'<h3 class="item-title"><a href="[^"]*">([^<]*)</a>', html)
+
+
+def test_the_english_lists_of_organizations_and_people_follow_the_english_names(client, db):
+    OrganizationFactory(name="Альфа", name_en="Zeta Alpha")
+    OrganizationFactory(name="Бета", name_en="Beta")
+    OrganizationFactory(name="Яхонт")  # no English name: its own, after the Latin ones
+    assert _titles(_html(client, "/organizations/")) == ["Альфа", "Бета", "Яхонт"]
+    assert _titles(_html(client, "/en/organizations/")) == ["Beta", "Zeta Alpha", "Яхонт"]
+    assert _titles(_html(client, "/en/organizations/", sort="-name")) == [
+        "Яхонт",
+        "Zeta Alpha",
+        "Beta",
+    ]
+    PersonFactory(first_name="Иван", last_name="Абаев", first_name_en="Ivan", last_name_en="Zabaev")
+    PersonFactory(
+        first_name="Пётр", last_name="Борисов", first_name_en="Petr", last_name_en="Borisov"
+    )
+    assert _titles(_html(client, "/people/")) == ["Иван Абаев", "Пётр Борисов"]
+    assert _titles(_html(client, "/en/people/")) == ["Petr Borisov", "Ivan Zabaev"]
 
 
 def test_pages_are_numbered_with_the_current_one_marked(client, db):

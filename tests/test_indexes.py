@@ -8,9 +8,19 @@ the planner rightly scans tables whole.
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from cooperation.listings import LISTINGS
-from cooperation.models import Agreement, Delegation, Event, Organization, Person, Region, Source
+from cooperation.models import (
+    Agreement,
+    Delegation,
+    Event,
+    Organization,
+    Person,
+    Region,
+    Source,
+    localized_order,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +101,21 @@ def _orders():
 def test_each_order_of_a_list_is_indexed(model, field):
     column = model._meta.get_field(field.lstrip("-")).column
     assert column in _leading_columns(model)
+
+
+@pytest.mark.parametrize("key", ["organization", "person"])
+def test_the_english_order_of_a_list_of_names_is_indexed(key):
+    model = LISTINGS[key].filterset._meta.model
+    with translation.override("en"):
+        ordering = localized_order(model, model._meta.ordering)
+    expressions = [term.expression for term in ordering]
+    (index,) = [
+        index
+        for index in model._meta.indexes
+        if index.expressions and list(index.expressions) == expressions[: len(index.expressions)]
+    ]
+    with connection.cursor() as cursor:
+        assert index.name in connection.introspection.get_constraints(cursor, model._meta.db_table)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the search index is PostgreSQL's")

@@ -24,6 +24,7 @@ from .base import (
     _precision_field,
     _precision_valid,
     _truncate_partial_dates,
+    english_first,
     localized,
     partial_date_property,
 )
@@ -123,6 +124,9 @@ class Organization(Searchable, Record, Slugged):
         indexes = [
             # The public list's order, and its filters and counts by kind and place.
             models.Index(fields=["name"], name="cooperation_org_name", condition=PUBLISHED_ONLY),
+            models.Index(
+                english_first("name"), name="cooperation_org_name_en", condition=PUBLISHED_ONLY
+            ),
             models.Index(
                 fields=["kind", "region", "country"],
                 name="cooperation_org_kind_place",
@@ -237,6 +241,12 @@ class Person(Searchable, Record, Slugged):
             models.Index(
                 fields=["last_name", "first_name"],
                 name="cooperation_person_name",
+                condition=PUBLISHED_ONLY,
+            ),
+            models.Index(
+                english_first("last_name"),
+                english_first("first_name"),
+                name="cooperation_person_name_en",
                 condition=PUBLISHED_ONLY,
             ),
         ]

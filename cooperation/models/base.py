@@ -4,7 +4,8 @@ search columns and partial dates."""
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -46,6 +47,35 @@ def localized(obj, field):
         if value:
             return value
     return getattr(obj, field)
+
+
+def english_first(path):
+    """In SQL, what `localized` gives on the English site: the English twin of a text
+    column when it is filled in, else the column itself (`path` may cross relations)."""
+    return Coalesce(NullIf(F(f"{path}_en"), Value("")), F(path))
+
+
+def localized_order(model, ordering):
+    """`ordering` (order_by's arguments) as the English site sorts: by each text column's
+    English twin where it has one. Unchanged in Russian; expressions pass through."""
+    if not _is_english():
+        return list(ordering)
+    return [_localized_term(model, term) for term in ordering]
+
+
+def _localized_term(model, term):
+    if not isinstance(term, str):
+        return term
+    path = term.lstrip("-")
+    *steps, name = path.split("__")
+    for step in steps:
+        model = model._meta.get_field(step).related_model
+    try:
+        model._meta.get_field(f"{name}_en")
+    except FieldDoesNotExist:
+        return term
+    expression = english_first(path)
+    return expression.desc() if term.startswith("-") else expression.asc()
 
 
 # --- shared building blocks -------------------------------------------------------------
