@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -138,6 +138,15 @@ def _count(queryset):
 
 
 class _Paginator(Paginator):
+    """Pages of a list, the site's and the API's: ties in the list's order are broken by id,
+    so that pages neither skip nor repeat a record; the count is kept."""
+
+    def __init__(self, object_list, *args, **kwargs):
+        if isinstance(object_list, QuerySet):
+            order = object_list.query.order_by or object_list.model._meta.ordering
+            object_list = object_list.order_by(*order, "pk")
+        super().__init__(object_list, *args, **kwargs)
+
     @cached_property
     def count(self):
         return _count(self.object_list)

@@ -3,9 +3,12 @@ filters, paging, records linking each other, partial dates, both languages, cita
 drafts left out, and the answers machines rely on (304s, CORS, 429s, JSON errors)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cooperation.models import Agreement, Event, Organization, PublicationState, Source
 
@@ -224,3 +227,14 @@ def test_the_api_root_names_every_kind_of_record(client, db):
         "topics",
     }
     assert client.get("/api/").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/organizations/", "/api/v1/organizations/"])
+def test_pages_of_a_list_break_ties_by_id(client, db, path):
+    """Records that sort alike (the same name) keep one order from page to page: the
+    database promises no order among equals, so each page's query ends with the id."""
+    OrganizationFactory.create_batch(25, name="Одинаковое")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, {"page": 2}).status_code == 200
+    (page,) = [q["sql"] for q in queries if "LIMIT" in q["sql"] and "OFFSET 20" in q["sql"]]
+    assert re.search(r'ORDER BY .*"id" ASC LIMIT', page)

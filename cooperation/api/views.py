@@ -60,12 +60,6 @@ def _citations():
     return Prefetch("citations", queryset=Citation.objects.public().select_related("source"))
 
 
-def _stable(queryset):
-    """The records in their order, ties broken by id, so that pages neither skip nor repeat."""
-    order = list(queryset.query.order_by or queryset.model._meta.ordering)
-    return queryset.order_by(*order, "pk")
-
-
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="A query parameter was not understood."),
     404: OpenApiResponse(ErrorSerializer, description="No such record or page."),
@@ -97,7 +91,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset  # a record is found by its slug alone
-        return _stable(super().filter_queryset(queryset))
+        return super().filter_queryset(queryset)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
