@@ -50,6 +50,20 @@ def test_every_region_of_the_reference_list_has_a_place_and_russias_have_shapes(
     assert all(0 < place["x"] < width and 0 < place["y"] < height for place in places.values())
 
 
+# One closed ring of an SVG path: a move, then two or more relative steps, then "z".
+NUMBER = r"-?(?:\d+\.?\d*|\.\d+)"
+RING = rf"M{NUMBER} {NUMBER}l(?:\s?{NUMBER}){{4,}}z"
+
+
+def test_every_outline_is_a_path_a_browser_draws():
+    geometry = geography.geometry()
+    paths = [place["path"] for place in geometry["regions"].values() if "path" in place]
+    paths += list(geometry["countries"].values())
+    for path in paths:
+        rings = re.findall(rf"{RING}", path)
+        assert rings and "".join(rings) == path, path[:80]
+
+
 def test_kazan_lies_west_of_astana_and_north_of_atyrau():
     places = geography.geometry()["regions"]
     tatarstan, astana, atyrau = places["RU-TA"], places["KZ-71"], places["KZ-23"]

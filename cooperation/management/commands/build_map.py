@@ -1,6 +1,6 @@
 """Build data/map/map.json, the geometry of the map of cooperation (cooperation/geography.py).
 
-    python manage.py build_map [--dcw /usr/share/gmt-dcw/dcw-gmt.nc] [--tolerance 0.4]
+    python manage.py build_map [--dcw /usr/share/gmt-dcw/dcw-gmt.nc] [--tolerance 0.8]
 
 Boundaries come from the Digital Chart of the World as packaged for GMT (Debian's
 `gmt-dcw`, LGPL-3+): every region of Russia, and the outlines of Kazakhstan and Belarus,
@@ -74,7 +74,9 @@ def _number(value):
 
 
 def _relative(points):
-    """A closed SVG path through `points` in relative steps: about half the characters."""
+    """A closed SVG path through `points` in relative steps: about half the characters.
+    Empty for a ring that rounding leaves without an area (fewer than three points), which
+    browsers would reject as a whole path."""
     (x0, y0), steps = points[0], []
     previous = points[0]
     for x, y in points[1:-1]:
@@ -82,6 +84,8 @@ def _relative(points):
         previous = (x, y)
         if dx or dy:
             steps.append(f"{_number(dx)}{'' if dy < 0 else ' '}{_number(dy)}")
+    if len(steps) < 2:
+        return ""
     joined = "".join(s if s.startswith("-") or not n else " " + s for n, s in enumerate(steps))
     return f"M{x0:.1f} {y0:.1f}l{joined}z"
 
@@ -119,7 +123,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--tolerance",
             type=float,
-            default=0.4,
+            default=0.8,
             help="simplification, in units of the map's 1000-wide drawing",
         )
 
