@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from . import page_cache
 from .listings import LISTINGS
 from .models import Subscription
 
@@ -48,14 +49,9 @@ MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 def filter_query(params):
-    """The filters of a list's query string, in a fixed order, without empty values: two
-    addresses of the same search name one alert."""
-    query = QueryDict(mutable=True)
-    for name in sorted(params):
-        values = sorted(value for value in params.getlist(name) if value)
-        if name not in NOT_FILTERS and values:
-            query.setlist(name, values)
-    return query.urlencode()
+    """The filters of a list's query string, canonical: two addresses of the same search
+    name one alert."""
+    return page_cache.canonical_query(params, lambda name: name not in NOT_FILTERS).urlencode()
 
 
 def filterset_of(listing, query, queryset=None):

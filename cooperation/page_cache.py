@@ -45,7 +45,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import translation
 from django.utils.cache import (
     get_cache_key,
@@ -259,18 +259,24 @@ class FetchPageCacheMiddleware:
 QUERY_PARAMETERS = set()
 
 
-def _normalize_query(request):
-    """The query as the pages read it: known parameters only, in a fixed order, empty
-    values left out. The page is rendered from it and kept under it, so junk parameters and
-    their order cannot multiply the kept pages of one list."""
-    query = request.GET.copy()
-    for name in list(query):
-        values = sorted(value for value in query.getlist(name) if value)
-        if name in QUERY_PARAMETERS and values:
+def canonical_query(params, keep):
+    """`params` (a QueryDict) with only the parameters `keep` accepts, names and values in
+    a fixed order and empty values left out: two addresses of one page, or of one saved
+    search, read alike."""
+    query = QueryDict(mutable=True)
+    for name in sorted(params):
+        values = sorted(value for value in params.getlist(name) if value)
+        if values and keep(name):
             query.setlist(name, values)
-        else:
-            del query[name]
-    normalized = "&".join(sorted(query.urlencode().split("&"))) if query else ""
+    return query
+
+
+def _normalize_query(request):
+    """The query as the pages read it: the parameters some page reads, canonical. The page
+    is rendered from it and kept under it, so junk parameters and their order cannot
+    multiply the kept pages of one list."""
+    query = canonical_query(request.GET, QUERY_PARAMETERS.__contains__)
+    normalized = query.urlencode()
     if normalized != request.META.get("QUERY_STRING", ""):
         request.META["QUERY_STRING"] = normalized
         request.GET = query
