@@ -478,8 +478,11 @@ def _production_env():
         # gunicorn is loaded directly over plain HTTP here, with no TLS-terminating proxy
         # in front to say the request came over HTTPS.
         "SECURE_SSL_REDIRECT": "false",
-        # wrk is one client asking thousands of times a minute; the API would answer 429s.
+        # wrk is one client asking thousands of times a minute: the API, the search and the
+        # exports would answer 429s.
         "RATE_LIMIT_API": "",
+        "RATE_LIMIT_SEARCH": "",
+        "RATE_LIMIT_EXPORT": "",
     }
 
 
