@@ -609,7 +609,7 @@ def _load(wrk, url, connections=CONNECTIONS, cookie=None):
     timeouts = re.search(r"timeout (\d+)", out)
     errors = int(errors.group(1) if errors else 0) + int(timeouts.group(1) if timeouts else 0)
     answered = int(re.search(r"(\d+) requests in", out).group(1))
-    if not answered or not latency:  # not one answer within the run
+    if not answered or set(latency) != {"50", "99"}:  # no answer, or wrk said no percentiles
         print(out)
         latency, errors = {"50": "inf", "99": "inf"}, errors + 1
     return Load(
