@@ -604,7 +604,7 @@ def _load(wrk, url, connections=CONNECTIONS, cookie=None):
     run(1, WORKERS)
     time.sleep(1)  # requests that wrk left unanswered are finished before measuring
     out = run(SECONDS, connections)
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     timeouts = re.search(r"timeout (\d+)", out)
     errors = int(errors.group(1) if errors else 0) + int(timeouts.group(1) if timeouts else 0)
@@ -974,6 +974,7 @@ def _sqlite_database():
         return SQLITE_PATH
     print(f"Building {SQLITE_PATH.relative_to(ROOT)}")
     building = SQLITE_PATH.with_suffix(".building")
+    building.parent.mkdir(exist_ok=True)  # artifacts/ is made by the bench, not kept in git
     building.unlink(missing_ok=True)
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{building}", "PORTAL_ENV": "local"}
     for command in (
