@@ -46,6 +46,7 @@ from .models import (
     Topic,
     localized_order,
     lookup_relations,
+    order_of,
     public_along,
     public_condition,
 )
@@ -478,7 +479,7 @@ class PortalFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         # The list's own order, by the English names on the English site; `q` and `sort`
         # may replace it.
-        default = list(queryset.query.order_by or queryset.model._meta.ordering)
+        default = order_of(queryset)
         ordering = localized_order(queryset.model, default)
         if ordering != default:
             queryset = queryset.order_by(*ordering)

@@ -61,6 +61,7 @@ from .models import (
     Source,
     Statement,
     Topic,
+    order_of,
 )
 
 
@@ -102,6 +103,8 @@ def _render_record(request, template, obj, **context):
 # A record's page lists at most this many of each kind of related record, and links to the
 # public list that has them all: a region can have tens of thousands of events.
 DETAIL_ITEMS = 20
+# The home page lists this many of the latest events, the coming ones and the agreements.
+HOME_ITEMS = 6
 
 
 @dataclass
@@ -143,8 +146,7 @@ class _Paginator(Paginator):
 
     def __init__(self, object_list, *args, **kwargs):
         if isinstance(object_list, QuerySet):
-            order = object_list.query.order_by or object_list.model._meta.ordering
-            object_list = object_list.order_by(*order, "pk")
+            object_list = object_list.order_by(*order_of(object_list), "pk")
         super().__init__(object_list, *args, **kwargs)
 
     @cached_property
@@ -934,9 +936,6 @@ def _industry_counts():
         for slug, _label, n in filters.IndustryFacet().values(model.objects.public()):
             counts.setdefault(slug, {})[key] = n
     return counts
-
-
-HOME_ITEMS = 6
 
 
 def contact(request):

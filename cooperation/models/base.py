@@ -55,6 +55,14 @@ def english_first(path):
     return Coalesce(NullIf(F(f"{path}_en"), Value("")), F(path))
 
 
+def order_of(queryset):
+    """The order a queryset's rows come in: its own order_by, else its model's ordering
+    (unless order_by() cleared that too)."""
+    if queryset.query.order_by:
+        return list(queryset.query.order_by)
+    return list(queryset.model._meta.ordering) if queryset.query.default_ordering else []
+
+
 def localized_order(model, ordering):
     """`ordering` (order_by's arguments) as the English site sorts: by each text column's
     English twin where it has one. Unchanged in Russian; expressions pass through."""
