@@ -4,6 +4,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import timezone
 
 from cooperation.models import (
     Agreement,
@@ -79,7 +80,8 @@ def test_each_page_names_its_other_language_twin(client):
     alternates = {link.get("hreflang"): link.get("href") for link in url.iter(f"{XHTML}link")}
     assert alternates["en"] == "http://testserver/en/events/vstrecha/"
     assert alternates["ru"] == alternates["x-default"] == "http://testserver/events/vstrecha/"
-    assert url.findtext(f"{SITEMAP}lastmod") == event.updated_at.date().isoformat()
+    # The day of the last change on the site's clock (Moscow): from 21:00 UTC, the next day.
+    assert url.findtext(f"{SITEMAP}lastmod") == timezone.localdate(event.updated_at).isoformat()
 
 
 def test_drafts_are_not_in_the_sitemap(client):
